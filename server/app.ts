@@ -1,0 +1,109 @@
+/**
+ * createApp(deps) builds the HTTP server, the Express app and the Socket.IO server around a store,
+ * without binding a port: tests start as many instances as they like on port 0.
+ */
+import { createServer, type Server as HttpServer } from 'node:http';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { Express } from 'express';
+import type { Logger } from 'pino';
+import type { Server } from 'socket.io';
+import { makeSchemas } from '../shared/schemas';
+import type { Config } from './config';
+import { Accounts } from './domain/accounts';
+import { createDomain, type Domain } from './domain';
+import type { Clock, DomainContext } from './domain/context';
+import { parseOpeningHours } from './domain/opening-hours';
+import { createHttpApp } from './http';
+import { createLogger } from './logger';
+import { createMetrics, type Metrics } from './metrics';
+import { Inflight } from './sockets/handler';
+import { attachNamespaces, createSocketServer } from './sockets';
+import { createSocketLimits } from './sockets/limits';
+import { SocketNotifier } from './sockets/notifier';
+import { rooms } from './sockets/rooms';
+import { Ticker } from './sockets/ticker';
+import { RedisStore } from './store/redis/redis-store';
+import type { Store } from './store/types';
+
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  logger?: Logger;
+  clock?: Clock;
+}
+
+export interface App {
+  httpServer: HttpServer;
+  express: Express;
+  io: Server;
+  domain: Domain;
+  accounts: Accounts;
+  metrics: Metrics;
+  /** Tells clients, closes sockets, waits for handlers, stops timers. Does not close the store. */
+  close(): Promise<void>;
+}
+
+export async function createApp(deps: AppDeps): Promise<App> {
+  const { config, store } = deps;
+  const logger = deps.logger ?? createLogger(config.LOG_LEVEL);
+  const clock = deps.clock ?? Date.now;
+  const hours = parseOpeningHours(config.OPENING_HOURS, config.TIMEZONE);
+  const httpServer = createServer();
+  const redisClients = store instanceof RedisStore ? [store.client.duplicate(), store.client.duplicate()] : [];
+  const io = createSocketServer(httpServer, config, redisClients.length ? createAdapter(redisClients[0], redisClients[1], { key: `${config.REDIS_PREFIX}socket.io`, requestsTimeout: 3000 }) : undefined);
+
+  const accounts = new Accounts({
+    store,
+    config,
+    logger: logger.child({ component: 'accounts' }),
+    clock,
+    onRevoke: ({ sessionIds }) => {
+      for (const sid of sessionIds) {
+        io.of('/listener').in(rooms.session(sid)).disconnectSockets(true);
+        io.of('/supervisor').in(rooms.session(sid)).disconnectSockets(true);
+      }
+    },
+  });
+  const notifier = new SocketNotifier(io, redisClients.length > 0, logger.child({ component: 'notifier' }));
+  // The sampler runs at scrape time, after `domain` below exists.
+  const metrics = createMetrics(() => sampleMetrics(domain));
+  const ctx: DomainContext = { store, config, notifier, clock, logger: logger.child({ component: 'domain' }), metrics };
+  const domain = createDomain(ctx, (now) => hours.isOpen(now));
+
+  const express = createHttpApp({
+    config, store, logger, accounts, metrics, clock,
+    estimateWaits: () => domain.stats.estimateNewcomers(),
+    stats: () => domain.stats.snapshot(),
+  });
+  httpServer.on('request', express);
+
+  const inflight = new Inflight();
+  const schemas = makeSchemas({ languages: config.LANGUAGES, topics: config.TOPICS, maxMessageLength: config.MAX_MESSAGE_LENGTH });
+  const socketDeps = { config, domain, accounts, schemas, limits: createSocketLimits(store, config), metrics, logger: logger.child({ component: 'sockets' }), inflight };
+  attachNamespaces(io, socketDeps);
+  const ticker = new Ticker(io, socketDeps);
+  ticker.start();
+  await accounts.announceSetupToken();
+
+  const app: App = {
+    httpServer, express, io, domain, accounts, metrics,
+    async close() {
+      ticker.stop();
+      io.of('/visitor').local.emit('server:shutdown');
+      io.of('/listener').local.emit('server:shutdown');
+      io.of('/supervisor').local.emit('server:shutdown');
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await inflight.drain();
+      await Promise.all(redisClients.map((c) => c.quit().catch(() => undefined)));
+    },
+  };
+  return app;
+}
+
+async function sampleMetrics(domain: Domain) {
+  const { store } = domain.ctx;
+  const [summary, active, presences] = await Promise.all([domain.stats.queueSummary(), store.activeCount(), store.listPresence()]);
+  const listenersByStatus = { available: 0, away: 0, offline: 0 };
+  for (const p of presences) listenersByStatus[p.connections > 0 ? p.status : 'offline'] += 1;
+  return { queueByLanguage: summary.byLanguage, activeConversations: active, listenersByStatus };
+}

@@ -1,0 +1,34 @@
+/** What every domain module needs: the store, settings, a way to reach people, a clock, a logger. */
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import type { Metrics } from '../metrics';
+import type { Store } from '../store/types';
+import type { Notifier } from './notifier';
+
+export type Clock = () => number;
+
+export interface DomainContext {
+  store: Store;
+  config: Config;
+  notifier: Notifier;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar day (YYYY-MM-DD) of `now` in the service's time zone: "today" in statistics. */
+export function dayOf(now: number, timeZone: string): string {
+  let fmt = dayFormats.get(timeZone);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(timeZone, fmt);
+  }
+  return fmt.format(now);
+}
+
+export const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** Whole seconds between two instants, never negative. */
+export const secondsBetween = (from: number, to: number): number => Math.max(0, Math.floor((to - from) / 1000));

@@ -1,0 +1,86 @@
+/**
+ * Routes waiting conversations to listeners. Any node may run it at any time: the plan is computed
+ * from a snapshot and each assignment is re-checked atomically by the store, so a conversation is
+ * never given to two listeners. Runs coalesce: a kick during a run causes one more run.
+ */
+import { AppError } from '../../shared/errors';
+import type { ConversationRecord, PresenceRecord, Transition } from '../store/types';
+import type { Announcer } from './announce';
+import { dayOf, iso, secondsBetween, type DomainContext } from './context';
+import { planAssignments } from './routing';
+
+const QUEUE_HEAD = 500;
+/** Rounds per run: a lost race costs one more round, a storm of them stops here until the next kick. */
+const MAX_ROUNDS = 5;
+const NO_LISTENERS_ALERT_EVERY_SECONDS = 300;
+
+export class Dispatcher {
+  private running = false;
+  private again = false;
+
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly announcer: Announcer,
+  ) {}
+
+  /** Starts a routing run without waiting for it; failures are logged, the next tick retries. */
+  kick(): void {
+    this.run().catch((err: unknown) => this.ctx.logger.error({ err }, 'dispatch failed'));
+  }
+
+  /** Routes until nothing more can be assigned (bounded). */
+  async run(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    try {
+      for (let round = 0; round < MAX_ROUNDS; round += 1) {
+        this.again = false;
+        const raced = await this.round();
+        if (!raced && !this.again) break;
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** One pass; true when some assignment lost a race and another pass may help. */
+  private async round(): Promise<boolean> {
+    const { store } = this.ctx;
+    const [queued, presences] = await Promise.all([store.queuedConversations(null, QUEUE_HEAD), store.listPresence()]);
+    if (queued.length === 0) return false;
+    const plan = planAssignments(queued, presences);
+    if (plan.length === 0) {
+      await this.alertIfNobodyAvailable(presences);
+      return false;
+    }
+    const now = this.ctx.clock();
+    const day = dayOf(now, this.ctx.config.TIMEZONE);
+    const results = await Promise.allSettled(plan.map((a) => store.assign({ ...a, manual: false, now, day })));
+    const done: Transition[] = [];
+    let raced = false;
+    for (const r of results) {
+      if (r.status === 'fulfilled') done.push(r.value);
+      else if (r.reason instanceof AppError) raced = true;
+      else throw r.reason;
+    }
+    await Promise.all(done.map((t) => this.assigned(t)));
+    return raced;
+  }
+
+  /** Announces an assignment (automatic or by hand) and records the wait. */
+  async assigned(t: Transition, exceptSocketId: string | null = null): Promise<void> {
+    const c: ConversationRecord = t.conversation;
+    if (c.assignedAt !== undefined) this.ctx.metrics.waitSeconds.observe({ language: c.language }, secondsBetween(c.startedAt, c.assignedAt));
+    await this.announcer.assigned(t, exceptSocketId);
+  }
+
+  private async alertIfNobodyAvailable(presences: readonly PresenceRecord[]): Promise<void> {
+    if (presences.some((p) => p.status === 'available' && p.connections > 0)) return;
+    if (await this.ctx.store.acquireOnce('alert:no_listeners', NO_LISTENERS_ALERT_EVERY_SECONDS)) {
+      this.ctx.notifier.toSupervisors('alert', { kind: 'no_listeners', at: iso(this.ctx.clock()) });
+    }
+  }
+}

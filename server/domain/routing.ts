@@ -1,0 +1,43 @@
+/**
+ * Routing rules, as pure functions: which waiting conversation goes to which listener.
+ * Urgent first, then the longest waiting; among eligible listeners the least loaded, then the
+ * longest idle. The store's `assign` re-checks everything atomically, so a stale plan is harmless.
+ */
+import type { ConversationRecord, PresenceRecord } from '../store/types';
+
+export interface Assignment {
+  conversationId: string;
+  listenerId: string;
+}
+
+/** Listeners who may be offered a conversation right now. */
+export function eligibleListeners(presences: readonly PresenceRecord[]): PresenceRecord[] {
+  return presences.filter((p) => p.status === 'available' && p.connections > 0 && p.load < p.maxConcurrent);
+}
+
+const byLoadThenIdle = (a: PresenceRecord, b: PresenceRecord) =>
+  a.load - b.load || a.lastAssignedAt - b.lastAssignedAt || a.userId.localeCompare(b.userId);
+
+/**
+ * Plans assignments for conversations given in routing order (urgent first, then oldest).
+ * Each conversation goes to the best listener who speaks its language and still has room.
+ */
+export function planAssignments(queued: readonly ConversationRecord[], presences: readonly PresenceRecord[]): Assignment[] {
+  const pool = eligibleListeners(presences).map((p) => ({ ...p }));
+  const plan: Assignment[] = [];
+  for (const conversation of queued) {
+    const candidates = pool.filter((p) => p.load < p.maxConcurrent && p.languages.includes(conversation.language));
+    if (candidates.length === 0) continue;
+    const best = candidates.sort(byLoadThenIdle)[0];
+    best.load += 1;
+    // Just served: the least idle of all, after anyone served earlier in this plan.
+    best.lastAssignedAt = Number.MAX_SAFE_INTEGER / 2 + plan.length;
+    plan.push({ conversationId: conversation.id, listenerId: best.userId });
+  }
+  return plan;
+}
+
+/** The next waiting conversation a listener may take by hand (routing order, their languages). */
+export function nextFor(listener: Pick<PresenceRecord, 'languages'>, queued: readonly ConversationRecord[]): ConversationRecord | undefined {
+  return queued.find((c) => listener.languages.includes(c.language));
+}

@@ -1,0 +1,85 @@
+/**
+ * The Notifier on Socket.IO rooms. Room broadcasts cross nodes through the adapter. The `session`
+ * event carries each socket's own token, which never leaves the node that holds the socket: other
+ * nodes are told the new phase with serverSideEmit and each emits to its local sockets.
+ */
+import type { Logger } from 'pino';
+import type { Namespace, Server } from 'socket.io';
+import type { ListenerServerEvents, SupervisorServerEvents, VisitorServerEvents } from '../../shared/events';
+import type { VisitorState } from '../../shared/protocol';
+import type { Notifier } from '../domain/notifier';
+import { rooms } from './rooms';
+
+type Args<M, E extends keyof M> = M[E] extends (...args: infer A) => void ? A : never;
+
+/** What each visitor socket remembers (never sent anywhere). */
+export interface VisitorSocketData {
+  visitorId: string;
+  token: string;
+  conversationId?: string;
+  phase: VisitorState['phase'];
+  lastPosition?: number;
+  lastQueueUpdateAt?: number;
+}
+
+const PHASE_EVENT = 'visitor:phase';
+
+export class SocketNotifier implements Notifier {
+  constructor(
+    private readonly io: Server,
+    private readonly clustered: boolean,
+    private readonly logger: Logger,
+  ) {
+    if (clustered) {
+      this.io.of('/visitor').on(PHASE_EVENT, (visitorId: string, state: VisitorState) => this.sessionLocally(visitorId, state));
+    }
+  }
+
+  private get visitors(): Namespace {
+    return this.io.of('/visitor');
+  }
+
+  toVisitor<E extends Exclude<keyof VisitorServerEvents, 'session'>>(visitorId: string, event: E, ...args: Args<VisitorServerEvents, E>): void {
+    this.visitors.to(rooms.visitor(visitorId)).emit(event, ...args);
+  }
+
+  toListener<E extends keyof ListenerServerEvents>(userId: string, exceptSocketId: string | null, event: E, ...args: Args<ListenerServerEvents, E>): void {
+    const target = this.io.of('/listener').to(rooms.user(userId));
+    (exceptSocketId ? target.except(exceptSocketId) : target).emit(event, ...args);
+  }
+
+  toSupervisors<E extends keyof SupervisorServerEvents>(event: E, ...args: Args<SupervisorServerEvents, E>): void {
+    this.io.of('/supervisor').emit(event, ...args);
+  }
+
+  visitorSession(visitorId: string, state: VisitorState): void {
+    this.sessionLocally(visitorId, state);
+    if (this.clustered) this.visitors.serverSideEmit(PHASE_EVENT, visitorId, state);
+  }
+
+  /** Emits `session` to this node's sockets of the visitor and remembers their phase. */
+  sessionLocally(visitorId: string, state: VisitorState): void {
+    const ids = this.visitors.adapter.rooms.get(rooms.visitor(visitorId));
+    if (!ids) return;
+    for (const id of ids) {
+      const socket = this.visitors.sockets.get(id);
+      if (!socket) continue;
+      const data = socket.data as VisitorSocketData;
+      data.phase = state.phase;
+      data.conversationId = state.phase === 'idle' ? data.conversationId : state.conversationId;
+      if (state.phase === 'queued') data.lastPosition = state.position;
+      socket.emit('session', { token: data.token, state });
+    }
+  }
+
+  async visitorOnline(visitorId: string): Promise<boolean | null> {
+    try {
+      const sockets = await this.visitors.in(rooms.visitor(visitorId)).fetchSockets();
+      return sockets.length > 0;
+    } catch (err) {
+      // A node that does not answer may hold the socket: the caller asks again later.
+      this.logger.warn({ err: { type: err instanceof Error ? err.name : typeof err } }, 'could not ask other nodes about a visitor');
+      return null;
+    }
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * The one periodic task of a node (no per-socket timers): claims due cluster timers, keeps routing
+ * going, sends queue positions to this node's waiting visitors, queue summaries to its listeners,
+ * statistics to its supervisors, and drops staff sockets whose session ended.
+ */
+import type { Server, Socket } from 'socket.io';
+import type { SocketDeps } from './deps';
+import { errorSummary } from './handler';
+import type { VisitorSocketData } from './notifier';
+import { staffOf } from './staff-auth';
+
+export const TICK_MS = 500;
+const QUEUE_EVERY = 2; // ticks: once a second
+const STATS_EVERY = 4; // every 2 s
+const SESSIONS_EVERY = 8; // every 4 s: ended sessions lose their sockets within 5 s
+const QUEUE_REFRESH_MS = 30_000;
+
+export class Ticker {
+  private timer: NodeJS.Timeout | null = null;
+  private count = 0;
+  private busy = false;
+  private lastQueue = '';
+  private lastStats = '';
+
+  constructor(
+    private readonly io: Server,
+    private readonly deps: SocketDeps,
+  ) {}
+
+  start(): void {
+    this.timer ??= setInterval(() => void this.tick(), TICK_MS);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** One round; a slow round makes the next ones skip rather than pile up. */
+  async tick(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    this.count += 1;
+    try {
+      await this.deps.domain.lifecycle.runDueTimers();
+      if (this.count % QUEUE_EVERY === 0) await this.queues();
+      if (this.count % STATS_EVERY === 0) await this.stats();
+      if (this.count % SESSIONS_EVERY === 0) await this.sessions();
+    } catch (err) {
+      this.deps.logger.error({ err: errorSummary(err) }, 'tick failed');
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async queues(): Promise<void> {
+    const summary = await this.deps.domain.stats.queueSummary();
+    if (summary.waiting > 0) this.deps.domain.dispatcher.kick();
+    const json = JSON.stringify(summary);
+    if (json !== this.lastQueue) {
+      this.lastQueue = json;
+      this.io.of('/listener').local.emit('queue:update', summary);
+    }
+    await this.visitorPositions();
+  }
+
+  /** queue:update to waiting visitors on this node: on every change of place, and every 30 s. */
+  private async visitorPositions(): Promise<void> {
+    const waiting: Socket[] = [];
+    for (const socket of this.io.of('/visitor').sockets.values()) {
+      const data = socket.data as VisitorSocketData;
+      if (data.phase === 'queued' && data.conversationId) waiting.push(socket);
+    }
+    if (waiting.length === 0) return;
+    const ids = waiting.map((s) => (s.data as VisitorSocketData).conversationId ?? '');
+    const positions = await this.deps.domain.ctx.store.queuePositions(ids);
+    const now = this.deps.domain.ctx.clock();
+    const { stats } = this.deps.domain;
+    await Promise.all(
+      waiting.map(async (socket, i) => {
+        const data = socket.data as VisitorSocketData;
+        const position = positions[i];
+        if (position === 0) return;
+        if (position === data.lastPosition && now - (data.lastQueueUpdateAt ?? 0) < QUEUE_REFRESH_MS) return;
+        const conversation = await this.deps.domain.ctx.store.getConversation(ids[i]);
+        const estimatedWaitSeconds = conversation ? await stats.estimate(conversation.language, position) : 0;
+        data.lastPosition = position;
+        data.lastQueueUpdateAt = now;
+        socket.emit('queue:update', { conversationId: ids[i], position, estimatedWaitSeconds });
+      }),
+    );
+  }
+
+  private async stats(): Promise<void> {
+    const nsp = this.io.of('/supervisor');
+    if (nsp.sockets.size === 0) return;
+    const snapshot = await this.deps.domain.stats.snapshot();
+    const json = JSON.stringify({ ...snapshot, at: '' });
+    if (json === this.lastStats) return;
+    this.lastStats = json;
+    nsp.local.emit('stats', snapshot);
+  }
+
+  /** Sessions that expired or were ended elsewhere lose their sockets here. */
+  private async sessions(): Promise<void> {
+    const { store, clock } = this.deps.domain.ctx;
+    const idleSeconds = this.deps.config.SESSION_IDLE_MINUTES * 60;
+    const bySession = new Map<string, Socket[]>();
+    for (const name of ['/listener', '/supervisor']) {
+      for (const socket of this.io.of(name).sockets.values()) {
+        const { sessionId } = staffOf(socket);
+        bySession.set(sessionId, [...(bySession.get(sessionId) ?? []), socket]);
+      }
+    }
+    await Promise.all(
+      [...bySession].map(async ([sessionId, sockets]) => {
+        const session = await store.touchSession(sessionId, clock(), idleSeconds);
+        const user = session ? await store.getUser(session.userId) : null;
+        if (!user?.active) for (const s of sockets) s.disconnect(true);
+      }),
+    );
+  }
+}

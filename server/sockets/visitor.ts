@@ -1,0 +1,117 @@
+/** Namespace `/visitor`: anonymous youth. Thin: validate, call the domain, reply. */
+import type { Namespace, Socket } from 'socket.io';
+import { AppError } from '../../shared/errors';
+import { socketAddressKey } from './address';
+import type { SocketDeps } from './deps';
+import { errorSummary, messageText, on } from './handler';
+import type { VisitorSocketData } from './notifier';
+import { rooms } from './rooms';
+
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
+
+interface VisitorData extends VisitorSocketData {
+  address: string;
+}
+
+const dataOf = (socket: Socket) => socket.data as VisitorData;
+
+export function visitorNamespace(nsp: Namespace, deps: SocketDeps): void {
+  const { visitors } = deps.domain;
+
+  nsp.use((socket, next) => {
+    const raw: unknown = socket.handshake.auth?.token;
+    const token = typeof raw === 'string' && TOKEN_PATTERN.test(raw) ? raw : undefined;
+    visitors.resume(token).then(
+      ({ token: t, visitor }) => {
+        const data: VisitorData = { visitorId: visitor.id, token: t, conversationId: visitor.conversationId, phase: 'idle', address: socketAddressKey(socket, deps.config.TRUST_PROXY) };
+        socket.data = data;
+        next();
+      },
+      (err: unknown) => {
+        deps.logger.error({ err: errorSummary(err) }, 'visitor handshake failed');
+        next(new Error('unavailable'));
+      },
+    );
+  });
+
+  nsp.on('connection', (socket) => {
+    const data = dataOf(socket);
+    void socket.join(rooms.visitor(data.visitorId));
+    deps.metrics.socketConnections.inc({ namespace: 'visitor' });
+    registerHandlers(socket, deps);
+    socket.on('disconnect', () => {
+      deps.metrics.socketConnections.dec({ namespace: 'visitor' });
+      if (data.phase === 'queued' || data.phase === 'chatting') {
+        void deps.inflight.track(deps.domain.lifecycle.visitorDisconnected(data.visitorId)).catch((err: unknown) => deps.logger.error({ err: errorSummary(err) }, 'visitor disconnect failed'));
+      }
+    });
+    void deps.inflight.track(greet(socket, deps)).catch((err: unknown) => {
+      deps.logger.error({ err: errorSummary(err) }, 'visitor greeting failed');
+      socket.disconnect(true);
+    });
+  });
+}
+
+/** Cancels a running grace period and tells the visitor where they are. */
+async function greet(socket: Socket, deps: SocketDeps): Promise<void> {
+  const data = dataOf(socket);
+  await deps.domain.lifecycle.visitorConnected(data.visitorId);
+  const { state } = await deps.domain.visitors.state(data.conversationId);
+  data.phase = state.phase;
+  if (state.phase === 'queued') data.lastPosition = state.position;
+  socket.emit('session', { token: data.token, state });
+}
+
+function registerHandlers(socket: Socket, deps: SocketDeps): void {
+  const { visitors } = deps.domain;
+  const s = deps.schemas.visitor;
+  const max = deps.config.MAX_MESSAGE_LENGTH;
+  const data = dataOf(socket);
+
+  on(socket, deps, 'chat:start', s.chatStart, async (p) => {
+    const first = p.firstMessage?.trim() ? { text: messageText(p.firstMessage, max) } : undefined;
+    await deps.limits.chatStart(data.visitorId, data.address);
+    const result = await visitors.start(data.visitorId, { ...p, firstMessage: first });
+    data.conversationId = result.conversationId;
+    return result;
+  });
+
+  on(socket, deps, 'message:send', s.messageSend, async (p) => {
+    const text = messageText(p.text, max);
+    await deps.limits.visitorMessage(data.visitorId, data.address);
+    const message = await sendWithCurrentConversation(socket, deps, p.clientMsgId, text);
+    return { seq: message.seq, at: message.at };
+  });
+
+  on(socket, deps, 'typing', s.typing, async (p) => {
+    if (await deps.limits.typing(data.visitorId)) await visitors.typing(data.visitorId, data.conversationId, p.isTyping);
+  });
+
+  on(socket, deps, 'sync', s.sync, async (p) => ({ messages: await visitors.sync(data.visitorId, p.conversationId, p.afterSeq) }));
+
+  on(socket, deps, 'chat:end', s.chatEnd, async (p) => {
+    await visitors.end(data.visitorId, data.conversationId, p.reason);
+  });
+
+  on(socket, deps, 'feedback', s.feedback, async (p) => {
+    await visitors.feedback(data.visitorId, p.conversationId, p.rating, p.comment || undefined);
+  });
+}
+
+/**
+ * Sends on the conversation this socket knows; if that is stale (the visitor started another
+ * one from a second socket), looks the current one up once and tries again.
+ */
+async function sendWithCurrentConversation(socket: Socket, deps: SocketDeps, clientMsgId: string, text: string) {
+  const data = dataOf(socket);
+  const { visitors } = deps.domain;
+  try {
+    return await visitors.send(data.visitorId, data.conversationId, clientMsgId, text);
+  } catch (err) {
+    if (!(err instanceof AppError) || err.code !== 'not_chatting') throw err;
+    const visitor = await deps.domain.ctx.store.getVisitor(data.visitorId);
+    if (!visitor?.conversationId || visitor.conversationId === data.conversationId) throw err;
+    data.conversationId = visitor.conversationId;
+    return visitors.send(data.visitorId, data.conversationId, clientMsgId, text);
+  }
+}
