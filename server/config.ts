@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import { DEFAULT_LANGUAGES, DEFAULT_TOPICS } from '../shared/protocol';
+import { parseOpeningHours } from './domain/opening-hours';
+import { readResourcesFile } from './domain/resources';
 
 const list = (fallback: readonly string[]) =>
   z
@@ -87,12 +89,15 @@ export class ConfigError extends Error {}
 
 /** Parses settings from an environment (process.env by default); throws ConfigError naming the variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+  // An empty variable (as compose files write for unset ones) means "use the default".
+  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const parsed = envSchema.safeParse(given);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const e = parsed.data;
+  checkFiles(e);
   const publicOrigin = e.PUBLIC_ORIGIN ?? `http://localhost:${e.PORT}`;
   return {
     ...e,
@@ -100,6 +105,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowedOrigins: [...new Set([publicOrigin, ...e.ALLOWED_ORIGINS])],
     secureCookies: publicOrigin.startsWith('https:'),
   };
+}
+
+/** Settings whose meaning needs more than a type: the hours, the zone and the contacts file. */
+function checkFiles(e: Env): void {
+  try {
+    parseOpeningHours(e.OPENING_HOURS, e.TIMEZONE);
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration:\n  OPENING_HOURS / TIMEZONE: ${(err as Error).message}`);
+  }
+  if (e.RESOURCES_FILE) {
+    try {
+      readResourcesFile(e.RESOURCES_FILE);
+    } catch (err) {
+      throw new ConfigError(`Invalid configuration:\n  RESOURCES_FILE: ${(err as Error).message}`);
+    }
+  }
 }
 
 /** A config for tests and tools: defaults plus overrides, with no process environment involved. */

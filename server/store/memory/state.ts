@@ -1,0 +1,89 @@
+/** The in-process store's data and the indexes that keep every operation free of full scans. */
+import type { CannedResponse, Message } from '../../../shared/protocol';
+import type { ConversationRecord, Outcome, PresenceRecord, SessionRecord, UserRecord, VisitorRecord } from '../types';
+import { LanguageQueues } from './language-queues';
+import { compareStrings, SortedList } from './sorted-list';
+import { StatsBook } from './stats-book';
+import { TtlMap } from './ttl-map';
+
+export interface ConversationEntry {
+  record: ConversationRecord;
+  /** Message with seq n sits at index n - 1. */
+  messages: Message[];
+  /** `${from}:${clientMsgId}` to the seq it was stored under. */
+  dedup: Map<string, number>;
+  /** The first assignment: waits count once and durations run from here, across requeues and transfers. */
+  answeredAt?: number;
+  outcome?: Outcome;
+  feedback?: { rating: number; comment?: string; at: number };
+}
+
+export interface TimerEntry {
+  key: string;
+  dueAt: number;
+}
+
+export interface MemoryState {
+  /** Wall clock for expiries (TTL semantics match Redis, which has no `now` argument). */
+  clock: () => number;
+  visitors: TtlMap<VisitorRecord>;
+  visitorIdsByToken: TtlMap<string>;
+  conversations: Map<string, ConversationEntry>;
+  /** Ended conversations: the wall-clock time their data is deleted. */
+  expiries: Map<string, number>;
+  queue: LanguageQueues;
+  active: Set<string>;
+  activeByListener: Map<string, Set<string>>;
+  presence: Map<string, PresenceRecord>;
+  users: Map<string, UserRecord>;
+  userIdsByName: Map<string, string>;
+  sessions: Map<string, SessionRecord>;
+  sessionIdsByUser: Map<string, Set<string>>;
+  timers: Map<string, number>;
+  timerOrder: SortedList<TimerEntry>;
+  once: TtlMap<true>;
+  canned: Map<string, CannedResponse[]>;
+  stats: StatsBook;
+}
+
+/** An empty store state. */
+export function createState(clock: () => number): MemoryState {
+  return {
+    clock,
+    visitors: new TtlMap(clock),
+    visitorIdsByToken: new TtlMap(clock),
+    conversations: new Map(),
+    expiries: new Map(),
+    queue: new LanguageQueues(),
+    active: new Set(),
+    activeByListener: new Map(),
+    presence: new Map(),
+    users: new Map(),
+    userIdsByName: new Map(),
+    sessions: new Map(),
+    sessionIdsByUser: new Map(),
+    timers: new Map(),
+    timerOrder: new SortedList<TimerEntry>((a, b) => a.dueAt - b.dueAt || compareStrings(a.key, b.key)),
+    once: new TtlMap(clock),
+    canned: new Map(),
+    stats: new StatsBook(),
+  };
+}
+
+/** Adds `value` to the set stored under `key`, creating it. */
+export function addToIndex(index: Map<string, Set<string>>, key: string, value: string): void {
+  let set = index.get(key);
+  if (!set) {
+    set = new Set();
+    index.set(key, set);
+  }
+  set.add(value);
+}
+
+/** Removes `value` from the set under `key`, dropping the set once empty. */
+export function removeFromIndex(index: Map<string, Set<string>>, key: string, value: string): void {
+  const set = index.get(key);
+  if (!set) return;
+  set.delete(value);
+  if (set.size === 0) index.delete(key);
+}

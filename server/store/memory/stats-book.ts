@@ -1,0 +1,55 @@
+/** Anonymous statistics: today's counters per calendar day and the recent waits (no text, ever). */
+import type { DayStats } from '../types';
+import { SortedList } from './sorted-list';
+
+/** Recent waits older than this (relative to the newest) are dropped: the dashboard looks back 15 minutes. */
+const RECENT_WAIT_KEEP_MS = 24 * 60 * 60 * 1000;
+
+interface RecentWait {
+  at: number;
+  seconds: number;
+  seq: number;
+}
+
+export class StatsBook {
+  private readonly days = new Map<string, DayStats>();
+  private readonly recent = new SortedList<RecentWait>((a, b) => a.at - b.at || a.seq - b.seq);
+  private nextSeq = 0;
+
+  /** The live counters of a day, created at zero. */
+  day(day: string): DayStats {
+    let stats = this.days.get(day);
+    if (!stats) {
+      stats = { started: 0, answered: 0, abandoned: 0, waits: [], durations: [] };
+      this.days.set(day, stats);
+    }
+    return stats;
+  }
+
+  /** A copy of a day's counters (zeros for a day with none). */
+  snapshot(day: string): DayStats {
+    const stats = this.days.get(day);
+    if (!stats) return { started: 0, answered: 0, abandoned: 0, waits: [], durations: [] };
+    return { ...stats, waits: [...stats.waits], durations: [...stats.durations] };
+  }
+
+  /** Counts an answered conversation and its wait, for the day and the recent list. */
+  answered(day: string, at: number, waitSeconds: number): void {
+    const stats = this.day(day);
+    stats.answered += 1;
+    stats.waits.push(waitSeconds);
+    this.recent.insert({ at, seconds: waitSeconds, seq: this.nextSeq++ });
+    this.prune(at - RECENT_WAIT_KEEP_MS);
+  }
+
+  /** Waits of conversations answered at or after `since`. */
+  recentWaits(since: number): number[] {
+    const start = this.recent.lowerBound({ at: since, seconds: 0, seq: -1 });
+    return this.recent.slice(start).map((w) => w.seconds);
+  }
+
+  private prune(before: number): void {
+    const stale = this.recent.lowerBound({ at: before, seconds: 0, seq: -1 });
+    if (stale > 0) this.recent.shift(stale);
+  }
+}

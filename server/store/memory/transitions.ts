@@ -1,0 +1,134 @@
+/** Conversation state changes: assign, requeue, transfer, end. Every check runs before any change. */
+import { AppError } from '../../../shared/errors';
+import type { ConversationRecord, EndInput, PresenceRecord, Store } from '../types';
+import {
+  adjustLoad,
+  indexActive,
+  pushSystem,
+  queueItem,
+  requireEntry,
+  requireOwnActive,
+  secondsBetween,
+  transition,
+  unindexActive,
+} from './conversation-state';
+import type { ConversationEntry, MemoryState } from './state';
+
+type TransitionMethods = Pick<Store, 'assign' | 'requeue' | 'transfer' | 'endConversation'>;
+
+/** The state-machine half of the Store. */
+export function transitionMethods(state: MemoryState): TransitionMethods {
+  return {
+    async assign(input) {
+      const entry = requireEntry(state, input.conversationId);
+      if (entry.record.state !== 'queued') throw new AppError('already_taken');
+      const presence = eligibleListener(state, entry.record, input.listenerId, { manual: input.manual });
+      const before = { ...entry.record };
+      state.queue.remove(queueItem(entry.record));
+      giveTo(state, entry.record, presence, input.now);
+      countAnswer(state, entry, input.now, input.day);
+      return transition(entry, before, pushSystem(entry, 'assigned', input.now));
+    },
+
+    async requeue(input) {
+      const entry = requireEntry(state, input.conversationId);
+      requireOwnActive(entry.record, input.listenerId);
+      const before = { ...entry.record };
+      takeFromListener(state, entry.record);
+      entry.record.state = 'queued';
+      delete entry.record.assignedAt;
+      state.queue.add(queueItem(entry.record));
+      return transition(entry, before, pushSystem(entry, input.code, input.now));
+    },
+
+    async transfer(input) {
+      const entry = requireEntry(state, input.conversationId);
+      requireOwnActive(entry.record, input.fromListenerId);
+      if (input.toListenerId === input.fromListenerId) throw new AppError('not_available');
+      const presence = eligibleListener(state, entry.record, input.toListenerId, { manual: true });
+      const before = { ...entry.record };
+      takeFromListener(state, entry.record);
+      giveTo(state, entry.record, presence, input.now);
+      return transition(entry, before, pushSystem(entry, 'transferred', input.now));
+    },
+
+    async endConversation(input) {
+      const entry = requireEntry(state, input.conversationId);
+      checkEnder(entry.record, input);
+      const before = { ...entry.record };
+      if (before.state === 'ended') return transition(entry, before);
+      closeOut(state, entry, input);
+      if (input.blockVisitorUntil !== undefined) blockVisitor(state, entry.record.visitorId, input.blockVisitorUntil);
+      state.expiries.set(entry.record.id, state.clock() + input.retentionSeconds * 1000);
+      return transition(entry, before, pushSystem(entry, 'ended', input.now));
+    },
+  };
+}
+
+/**
+ * The listener's presence when they may take this conversation now. `manual` (chat:accept by hand,
+ * transfer target) allows an away status; a connection and the language are always required.
+ */
+function eligibleListener(state: MemoryState, record: ConversationRecord, listenerId: string, opts: { manual: boolean }): PresenceRecord {
+  const presence = state.presence.get(listenerId);
+  if (!presence || presence.connections <= 0) throw new AppError('not_available');
+  if (!opts.manual && presence.status !== 'available') throw new AppError('not_available');
+  if (!presence.languages.includes(record.language)) throw new AppError('not_available');
+  if (presence.load >= presence.maxConcurrent) throw new AppError('at_capacity');
+  return presence;
+}
+
+/** Makes the conversation active with this listener and counts it in their load. */
+function giveTo(state: MemoryState, record: ConversationRecord, presence: PresenceRecord, now: number): void {
+  record.state = 'active';
+  record.listenerId = presence.userId;
+  // As on Redis: assignedAt is when the current listener got it (a transfer included).
+  record.assignedAt = now;
+  indexActive(state, record);
+  presence.load += 1;
+  presence.lastAssignedAt = now;
+}
+
+/** Counts the first answer only, so a conversation back from a requeue is not counted twice. */
+function countAnswer(state: MemoryState, entry: ConversationEntry, now: number, day: string): void {
+  if (entry.answeredAt !== undefined) return;
+  entry.answeredAt = now;
+  state.stats.answered(day, now, secondsBetween(entry.record.startedAt, now));
+}
+
+/** Detaches an active conversation from its listener. */
+function takeFromListener(state: MemoryState, record: ConversationRecord): void {
+  unindexActive(state, record);
+  adjustLoad(state, record.listenerId, -1);
+  delete record.listenerId;
+}
+
+/** Listeners may end only their own conversation, visitors only theirs. */
+function checkEnder(record: ConversationRecord, input: EndInput): void {
+  if (input.listenerId !== undefined && record.listenerId !== input.listenerId) throw new AppError('not_yours');
+  if (input.visitorId !== undefined && record.visitorId !== input.visitorId) throw new AppError('not_chatting');
+}
+
+/** Leaves the queue or the listener, counts the abandon or the duration (from the first answer), and marks the end. */
+function closeOut(state: MemoryState, entry: ConversationEntry, input: EndInput): void {
+  const record = entry.record;
+  const day = state.stats.day(input.day);
+  if (record.state === 'queued') {
+    state.queue.remove(queueItem(record));
+    day.abandoned += 1;
+  } else {
+    unindexActive(state, record);
+    adjustLoad(state, record.listenerId, -1);
+    day.durations.push(secondsBetween(entry.answeredAt ?? record.assignedAt ?? input.now, input.now));
+  }
+  record.state = 'ended';
+  record.endedAt = input.now;
+  record.endedBy = input.endedBy;
+  if (input.reason !== undefined) record.reason = input.reason;
+  if (input.outcome !== undefined) entry.outcome = structuredClone(input.outcome);
+}
+
+function blockVisitor(state: MemoryState, visitorId: string, until: number): void {
+  const visitor = state.visitors.get(visitorId);
+  if (visitor) visitor.blockedUntil = until;
+}
