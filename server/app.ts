@@ -55,7 +55,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const accounts = new Accounts({
     store,
     config,
-    logger: logger.child({ component: 'accounts' }),
+    logger,
     clock,
     onRevoke: ({ sessionIds }) => {
       for (const sid of sessionIds) {

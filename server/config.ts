@@ -112,13 +112,13 @@ function checkFiles(e: Env): void {
   try {
     parseOpeningHours(e.OPENING_HOURS, e.TIMEZONE);
   } catch (err) {
-    throw new ConfigError(`Invalid configuration:\n  OPENING_HOURS / TIMEZONE: ${(err as Error).message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${(err as Error).message}`);
   }
   if (e.RESOURCES_FILE) {
     try {
       readResourcesFile(e.RESOURCES_FILE);
     } catch (err) {
-      throw new ConfigError(`Invalid configuration:\n  RESOURCES_FILE: ${(err as Error).message}`);
+      throw new ConfigError(`Invalid configuration:\n  ${(err as Error).message}`);
     }
   }
 }

@@ -1,0 +1,303 @@
+/**
+ * The Redis store's scripts beyond the shared contract: what they leave in Redis (key layout,
+ * stream ids, TTLs, counters), their refusal of stale inputs, and races between separate clients
+ * (as between server nodes). Runs against a private redis-server, one key prefix per test.
+ */
+import Redis from 'ioredis';
+import { AppError } from '../../shared/errors';
+import { createRedisStore, type RedisStore } from '../../server/store/redis/redis-store';
+import { Scripts, StaleReadError, toStoreError } from '../../server/store/redis/scripts';
+import type { StartInput } from '../../server/store/types';
+import { startRedis, type TestRedis } from '../support/redis-server';
+
+const DAY = '2030-02-01';
+const HOUR = 3600;
+
+let redis: TestRedis;
+let raw: Redis;
+let n = 0;
+let open: RedisStore[] = [];
+let prefix: string;
+let store: RedisStore;
+let t0: number;
+
+beforeAll(async () => {
+  redis = await startRedis({ appendonly: false });
+  raw = new Redis(redis.url);
+});
+
+afterAll(async () => {
+  await raw?.quit();
+  await redis?.stop();
+});
+
+beforeEach(async () => {
+  prefix = `u${++n}:`;
+  store = await newNode();
+  t0 = Date.now();
+});
+
+afterEach(async () => {
+  await Promise.all(open.map((s) => s.close()));
+  open = [];
+});
+
+/** Another store on the same prefix: a second server node with its own connection. */
+async function newNode(): Promise<RedisStore> {
+  const node = await createRedisStore({ url: redis.url, prefix });
+  open.push(node);
+  return node;
+}
+
+async function start(overrides: Partial<StartInput> & { conversationId: string }) {
+  const visitorId = overrides.visitorId ?? `v-${overrides.conversationId}`;
+  if (!(await store.getVisitor(visitorId))) await store.createVisitor(`h-${visitorId}`, visitorId, t0, HOUR);
+  return store.startConversation({ language: 'en', urgent: false, now: t0, day: DAY, maxQueued: 100, ...overrides, visitorId });
+}
+
+async function online(s: RedisStore, userId: string, maxConcurrent = 3) {
+  await s.listenerConnected({ userId, displayName: userId, languages: ['en', 'fr'], maxConcurrent, now: t0 });
+}
+
+async function activeChat(conversationId: string, listenerId: string) {
+  await start({ conversationId, visitorId: `v-${conversationId}` });
+  if (!(await store.getPresence(listenerId))) await online(store, listenerId);
+  return store.assign({ conversationId, listenerId, manual: false, now: t0 + 5_000, day: DAY });
+}
+
+/** Total waiting according to the queues themselves. */
+async function queuedInSets(): Promise<number> {
+  const languages = await raw.smembers(store.keys.queueLanguages);
+  const sizes = await Promise.all(languages.map((l) => raw.zcard(store.keys.queue(l))));
+  return sizes.reduce((a, b) => a + b, 0);
+}
+
+describe('script error mapping', () => {
+  test('APP codes become AppError, STALE becomes StaleReadError, anything else passes through', () => {
+    expect(toStoreError(new Error('APP not_yours'))).toEqual(new AppError('not_yours'));
+    expect(toStoreError(new Error('STALE changed'))).toBeInstanceOf(StaleReadError);
+    const other = new Error('ERR something else');
+    expect(toStoreError(other)).toBe(other);
+    expect(toStoreError(new Error('APP no_such_code'))).not.toBeInstanceOf(AppError);
+  });
+
+  test('a script called with the wrong number of keys is refused before reaching Redis', async () => {
+    const scripts = new Scripts(raw);
+    await expect(scripts.run('assign', ['only-one'], [])).rejects.toThrow('takes 10 keys');
+  });
+});
+
+describe('key layout', () => {
+  test('every key the store writes starts with its prefix', async () => {
+    await activeChat('c1', 'l1');
+    await store.createUser({ id: 'u1', username: 'ann', displayName: 'Ann', role: 'supervisor', languages: ['en'], maxConcurrent: 2, active: true, passwordHash: 'h', createdAt: t0 });
+    await store.createSession({ id: 's1', userId: 'u1', createdAt: t0, lastSeenAt: t0, expiresAt: t0 + 60_000 });
+    await store.scheduleTimer('k', t0);
+    // Earlier tests used other prefixes; none of them ever wrote a key outside its own.
+    const all = await raw.keys('*');
+    expect(all.filter((k) => k.startsWith(prefix)).length).toBeGreaterThan(10);
+    expect(all.filter((k) => !/^u\d+:/.test(k))).toEqual([]);
+  });
+
+  test("a conversation's keys share one hash tag, so they live in one Cluster slot", () => {
+    const { keys } = store;
+    const tag = (key: string) => /\{([^}]*)\}/.exec(key)?.[1];
+    expect(tag(keys.conversation('abc'))).toBe('c:abc');
+    expect(tag(keys.messages('abc'))).toBe('c:abc');
+    expect(tag(keys.dedup('abc'))).toBe('c:abc');
+  });
+});
+
+describe('startConversation script', () => {
+  test('the queue entry is scored urgent first, then by queuedAt', async () => {
+    await start({ conversationId: 'plain', now: t0 });
+    await start({ conversationId: 'urgent', urgent: true, now: t0 + 1 });
+    const scores = await raw.zrange(store.keys.queue('en'), 0, -1, 'WITHSCORES');
+    expect(scores).toEqual(['urgent', String(t0 + 1), 'plain', String(1e13 + t0)]);
+  });
+
+  test('refuses when the visitor started another conversation since the caller read it', async () => {
+    await start({ conversationId: 'c1', visitorId: 'v1' });
+    const { keys } = store;
+    const scripts = new Scripts(raw);
+    const stale = scripts.run(
+      'startConversation',
+      [keys.visitor('v1'), keys.conversation('c2'), keys.conversation('c2'), keys.messages('c2'), keys.dedup('c2'),
+        keys.queue('en'), keys.queueLanguages, keys.queueWaiting, keys.dayCounters(DAY)],
+      ['c2', 'v1', '', 'en', '', '', '0', t0, t0, 100, 60, '', '', new Date(t0).toISOString()],
+    );
+    await expect(stale).rejects.toBeInstanceOf(StaleReadError);
+    expect(await raw.exists(keys.conversation('c2'))).toBe(0);
+  });
+
+  test('a conversation id already in use is refused as internal', async () => {
+    await start({ conversationId: 'c1', visitorId: 'v1' });
+    await expect(start({ conversationId: 'c1', visitorId: 'v2' })).rejects.toMatchObject({ code: 'internal' });
+  });
+});
+
+describe('appendMessage script', () => {
+  test('messages are stream entries with ids 0-<seq> and no conversation text elsewhere', async () => {
+    await start({ conversationId: 'c1', visitorId: 'v1', firstMessage: { text: 'first words', clientMsgId: 'msg-first' } });
+    await store.appendMessage({ conversationId: 'c1', from: 'visitor', senderId: 'v1', text: 'second words', clientMsgId: 'msg-second', now: t0 });
+    const entries = await raw.xrange(store.keys.messages('c1'), '-', '+');
+    expect(entries.map(([id]) => id)).toEqual(['0-1', '0-2']);
+    expect(entries[1][1]).toEqual(['from', 'visitor', 'text', 'second words', 'at', new Date(t0).toISOString(), 'cmid', 'msg-second']);
+    const statKeys = await raw.keys(`${prefix}st:*`);
+    for (const key of statKeys) {
+      const type = await raw.type(key);
+      const dump = type === 'hash' ? JSON.stringify(await raw.hgetall(key)) : JSON.stringify(await raw.lrange(key, 0, -1));
+      expect(dump).not.toMatch(/words/);
+    }
+  });
+
+  test('one clientMsgId used by the visitor and by the listener is two messages', async () => {
+    await activeChat('c1', 'l1');
+    const visitor = await store.appendMessage({ conversationId: 'c1', from: 'visitor', senderId: 'v-c1', text: 'a', clientMsgId: 'same-id-1', now: t0 });
+    const listener = await store.appendMessage({ conversationId: 'c1', from: 'listener', senderId: 'l1', text: 'b', clientMsgId: 'same-id-1', now: t0 });
+    expect([visitor.duplicate, listener.duplicate]).toEqual([false, false]);
+    expect([visitor.message.seq, listener.message.seq]).toEqual([2, 3]);
+  });
+
+  test('appends from two nodes interleave without gaps', async () => {
+    await start({ conversationId: 'c1', visitorId: 'v1' });
+    const other = await newNode();
+    const sends = Array.from({ length: 40 }, (_, i) =>
+      (i % 2 ? other : store).appendMessage({ conversationId: 'c1', from: 'visitor', senderId: 'v1', text: `t${i}`, clientMsgId: `msg-node-${i}`, now: t0 }),
+    );
+    const seqs = (await Promise.all(sends)).map((r) => r.message.seq).sort((a, b) => a - b);
+    expect(seqs).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+  });
+});
+
+describe('assign, requeue and end across nodes', () => {
+  test('two nodes assigning one conversation: exactly one wins', async () => {
+    await start({ conversationId: 'c1' });
+    const other = await newNode();
+    await online(store, 'l1');
+    await online(other, 'l2');
+    const results = await Promise.allSettled([
+      store.assign({ conversationId: 'c1', listenerId: 'l1', manual: false, now: t0 + 1_000, day: DAY }),
+      other.assign({ conversationId: 'c1', listenerId: 'l2', manual: false, now: t0 + 1_000, day: DAY }),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const loser = results.find((r) => r.status === 'rejected');
+    expect(loser).toMatchObject({ reason: { code: 'already_taken' } });
+    expect(await raw.scard(store.keys.activeConversations)).toBe(1);
+  });
+
+  test('the waiting counter always equals what the queues hold', async () => {
+    await start({ conversationId: 'a' });
+    await start({ conversationId: 'b', language: 'fr' });
+    await start({ conversationId: 'c' });
+    await online(store, 'l1');
+    await store.assign({ conversationId: 'a', listenerId: 'l1', manual: false, now: t0, day: DAY });
+    await store.endConversation({ conversationId: 'b', endedBy: 'visitor', now: t0, day: DAY, retentionSeconds: 60 });
+    await store.requeue({ conversationId: 'a', listenerId: 'l1', code: 'listener_lost', now: t0 });
+    expect(Number(await raw.get(store.keys.queueWaiting))).toBe(await queuedInSets());
+    expect(await queuedInSets()).toBe(2);
+  });
+
+  test('a requeue keeps the load at zero when the presence was forgotten, creating no partial presence', async () => {
+    await activeChat('c1', 'l1');
+    await raw.del(store.keys.presence('l1'));
+    await store.requeue({ conversationId: 'c1', listenerId: 'l1', code: 'listener_lost', now: t0 });
+    expect(await raw.exists(store.keys.presence('l1'))).toBe(0);
+    await online(store, 'l1');
+    expect((await store.getPresence('l1'))?.load).toBe(0);
+  });
+
+  test('removePresence keeps a listener who still holds conversations or reconnected', async () => {
+    await activeChat('c1', 'l1');
+    await store.listenerDisconnected('l1');
+    await store.removePresence('l1');
+    expect(await store.getPresence('l1')).not.toBeNull();
+    await online(store, 'l2');
+    await store.removePresence('l2');
+    expect(await store.getPresence('l2')).not.toBeNull();
+  });
+
+  test('end refuses when the listener changed since the caller read it', async () => {
+    await activeChat('c1', 'l1');
+    const { keys } = store;
+    const scripts = new Scripts(raw);
+    const stale = scripts.run(
+      'endConversation',
+      [keys.conversation('c1'), keys.messages('c1'), keys.dedup('c1'), keys.queue('en'), keys.queueWaiting,
+        keys.presence('l9'), keys.listenerConversations('l9'), keys.activeConversations, keys.flaggedConversations,
+        keys.dayCounters(DAY), keys.dayDurations(DAY), keys.visitor('v-c1')],
+      ['c1', 'l9', 'en', '', '', 'system', '', '', '', '', '', t0, new Date(t0).toISOString(), 'x', 60_000, 60],
+    );
+    await expect(stale).rejects.toBeInstanceOf(StaleReadError);
+    expect((await store.getConversation('c1'))?.state).toBe('active');
+  });
+
+  test('ending sets the retention TTL on the conversation, its transcript and its dedup hash', async () => {
+    await activeChat('c1', 'l1');
+    await store.appendMessage({ conversationId: 'c1', from: 'listener', senderId: 'l1', text: 'x', clientMsgId: 'msg-ttl-1', now: t0 });
+    const { keys } = store;
+    const conversationKeys = [keys.conversation('c1'), keys.messages('c1'), keys.dedup('c1')];
+    for (const key of conversationKeys) expect(await raw.pttl(key)).toBe(-1);
+    await store.endConversation({ conversationId: 'c1', endedBy: 'listener', listenerId: 'l1', now: t0, day: DAY, retentionSeconds: 2 * HOUR });
+    for (const key of conversationKeys) {
+      const ttl = await raw.pttl(key);
+      expect(ttl).toBeGreaterThan(2 * HOUR * 1000 - 5_000);
+      expect(ttl).toBeLessThanOrEqual(2 * HOUR * 1000);
+    }
+  });
+
+  test("day statistics expire after about a week; outcome risk is counted, never the note's text", async () => {
+    await activeChat('c1', 'l1');
+    const outcome = { topics: ['family'], risk: 'high' as const, note: 'private note' };
+    await store.endConversation({ conversationId: 'c1', endedBy: 'listener', listenerId: 'l1', outcome, now: t0 + 60_000, day: DAY, retentionSeconds: 60 });
+    for (const key of [store.keys.dayCounters(DAY), store.keys.dayWaits(DAY), store.keys.dayDurations(DAY)]) {
+      expect(await raw.ttl(key)).toBeGreaterThan(7 * 24 * 3600);
+    }
+    const counters = await raw.hgetall(store.keys.dayCounters(DAY));
+    expect(counters['risk:high']).toBe('1');
+    expect(JSON.stringify(counters)).not.toMatch(/private/);
+  });
+});
+
+describe('timers, sessions and visitors', () => {
+  test('two nodes claiming the same due timers get each exactly once', async () => {
+    const other = await newNode();
+    const keys = Array.from({ length: 50 }, (_, i) => `timer-${i}`);
+    for (const [i, key] of keys.entries()) await store.scheduleTimer(key, t0 + i);
+    const claims = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => (i % 2 ? other : store).claimDueTimers(t0 + 1_000, 7)),
+    );
+    const claimed = claims.flat();
+    expect(claimed.sort()).toEqual([...keys].sort());
+  });
+
+  test("a user's session index lives as long as their longest session", async () => {
+    await store.createSession({ id: 's1', userId: 'u1', createdAt: t0, lastSeenAt: t0, expiresAt: t0 + 60_000 });
+    await store.createSession({ id: 's2', userId: 'u1', createdAt: t0, lastSeenAt: t0, expiresAt: t0 + 600_000 });
+    expect(await raw.pttl(store.keys.session('s1'))).toBeLessThanOrEqual(60_000);
+    expect(await raw.pttl(store.keys.userSessions('u1'))).toBeGreaterThan(590_000);
+  });
+
+  test('deleteUserSessions refuses a stale list of sessions', async () => {
+    await store.createSession({ id: 's1', userId: 'u1', createdAt: t0, lastSeenAt: t0, expiresAt: t0 + 60_000 });
+    await store.createSession({ id: 's2', userId: 'u1', createdAt: t0, lastSeenAt: t0, expiresAt: t0 + 60_000 });
+    const scripts = new Scripts(raw);
+    const stale = scripts.run('deleteUserSessions', [store.keys.userSessions('u1'), store.keys.session('s1')], ['u1', 's1']);
+    await expect(stale).rejects.toBeInstanceOf(StaleReadError);
+    expect(await raw.exists(store.keys.session('s1'))).toBe(1);
+  });
+
+  test('touching a session slides its TTL to the idle limit', async () => {
+    await store.createSession({ id: 's1', userId: 'u1', createdAt: t0, lastSeenAt: t0, expiresAt: t0 + HOUR * 1000 });
+    await store.touchSession('s1', t0, 120);
+    const ttl = await raw.pttl(store.keys.session('s1'));
+    expect(ttl).toBeGreaterThan(115_000);
+    expect(ttl).toBeLessThanOrEqual(120_000);
+  });
+
+  test('a visitor and their token index both expire', async () => {
+    await store.createVisitor('hash-x', 'vx', t0, 90);
+    expect(await raw.ttl(store.keys.visitorToken('hash-x'))).toBeGreaterThan(85);
+    expect(await raw.ttl(store.keys.visitor('vx'))).toBeGreaterThan(85);
+  });
+});
