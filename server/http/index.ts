@@ -11,6 +11,7 @@ import type { Metrics } from '../metrics';
 import type { Store } from '../store/types';
 import { authRouter } from './auth';
 import { cannedRouter } from './canned';
+import { colleaguesRouter } from './colleagues';
 import { healthRouter } from './health';
 import { defaultPublicDir, pagesRouter } from './pages';
 import { createLoginLimits } from './rate-limits';
@@ -57,6 +58,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.use('/api/users', usersRouter({ accounts, schemas }));
   app.use('/api/stats', statsRouter(deps));
   app.use('/api/canned', cannedRouter({ accounts, config, schemas, store }));
+  app.use('/api/colleagues', colleaguesRouter({ accounts, store }));
   app.use('/api', apiNotFound);
   app.use(pagesRouter({ accounts, publicDir: deps.publicDir ?? defaultPublicDir() }));
 
