@@ -1,0 +1,102 @@
+/** Store contract: daily statistics, timers, and acquireOnce. */
+import type { Store } from '../../../server/store/types';
+import { contractHelpers, DAY, type FixtureAccessor, OTHER_DAY, sleep } from './helpers';
+
+export function describeStatsAndTimers(fx: FixtureAccessor): void {
+  const { start, online, assign, endInput } = contractHelpers(fx);
+  let store: Store;
+  let t0: number;
+
+  beforeEach(() => {
+    ({ store, t0 } = fx());
+  });
+
+  describe('statistics', () => {
+    test('a day without activity has zero counts', async () => {
+      expect(await store.dayStats('2001-01-01')).toEqual({ started: 0, answered: 0, abandoned: 0, waits: [], durations: [] });
+      expect(await store.recentWaits(0)).toEqual([]);
+    });
+
+    test('counts started, answered, abandoned, waits and durations of the day', async () => {
+      await start({ conversationId: 'c1' });
+      await start({ conversationId: 'c2' });
+      await start({ conversationId: 'c3' });
+      await online('l1');
+      await assign('c1', 'l1', t0 + 4_000);
+      await assign('c2', 'l1', t0 + 9_000);
+      await store.endConversation(endInput('c1', { listenerId: 'l1', now: t0 + 124_000 }));
+      await store.endConversation(endInput('c3', { endedBy: 'visitor' }));
+      const stats = await store.dayStats(DAY);
+      expect({ ...stats, waits: [...stats.waits].sort((a, b) => a - b) }).toEqual({
+        started: 3, answered: 2, abandoned: 1, waits: [4, 9], durations: [120],
+      });
+      expect(await store.dayStats(OTHER_DAY)).toEqual({ started: 0, answered: 0, abandoned: 0, waits: [], durations: [] });
+    });
+
+    test('recentWaits returns the waits answered since the given time', async () => {
+      await start({ conversationId: 'c1' });
+      await start({ conversationId: 'c2' });
+      await online('l1');
+      await assign('c1', 'l1', t0 + 3_000);
+      await assign('c2', 'l1', t0 + 20_000);
+      expect([...(await store.recentWaits(t0))].sort((a, b) => a - b)).toEqual([3, 20]);
+      expect(await store.recentWaits(t0 + 10_000)).toEqual([20]);
+      expect(await store.recentWaits(t0 + 30_000)).toEqual([]);
+    });
+  });
+
+  describe('timers', () => {
+    test('claimDueTimers returns due keys earliest first, up to limit, and removes them', async () => {
+      await store.scheduleTimer('late', t0 + 3_000);
+      await store.scheduleTimer('early', t0 + 1_000);
+      await store.scheduleTimer('middle', t0 + 2_000);
+      await store.scheduleTimer('future', t0 + 60_000);
+      expect(await store.claimDueTimers(t0 + 5_000, 2)).toEqual(['early', 'middle']);
+      expect(await store.claimDueTimers(t0 + 5_000, 10)).toEqual(['late']);
+      expect(await store.claimDueTimers(t0 + 5_000, 10)).toEqual([]);
+      expect(await store.claimDueTimers(t0 + 60_000, 10)).toEqual(['future']);
+    });
+
+    test('scheduling a key again moves its due time', async () => {
+      await store.scheduleTimer('k', t0 + 1_000);
+      await store.scheduleTimer('k', t0 + 10_000);
+      expect(await store.claimDueTimers(t0 + 5_000, 10)).toEqual([]);
+      expect(await store.claimDueTimers(t0 + 10_000, 10)).toEqual(['k']);
+    });
+
+    test('a cancelled timer is never claimed', async () => {
+      await store.scheduleTimer('k', t0 + 1_000);
+      await store.cancelTimer('k');
+      await store.cancelTimer('never-scheduled');
+      expect(await store.claimDueTimers(t0 + 5_000, 10)).toEqual([]);
+    });
+
+    test('concurrent claims return each due key exactly once', async () => {
+      const keys = Array.from({ length: 30 }, (_, i) => `timer-${i}`);
+      for (const [i, key] of keys.entries()) await store.scheduleTimer(key, t0 + i);
+      const claims = await Promise.all(Array.from({ length: 6 }, () => store.claimDueTimers(t0 + 1_000, 10)));
+      const claimed = claims.flat();
+      expect(claimed).toHaveLength(30);
+      expect(new Set(claimed)).toEqual(new Set(keys));
+    });
+  });
+
+  describe('acquireOnce', () => {
+    test('only the first caller within the TTL gets true', async () => {
+      expect(await store.acquireOnce('alert:a', 60)).toBe(true);
+      expect(await store.acquireOnce('alert:a', 60)).toBe(false);
+      expect(await store.acquireOnce('alert:b', 60)).toBe(true);
+    });
+
+    test('after the TTL the key can be acquired again', async () => {
+      expect(await store.acquireOnce('alert:short', 1)).toBe(true);
+      await sleep(1_500);
+      expect(await store.acquireOnce('alert:short', 1)).toBe(true);
+    });
+
+    test('concurrent callers: exactly one gets true', async () => {
+      const results = await Promise.all(Array.from({ length: 10 }, () => store.acquireOnce('alert:race', 60)));
+      expect(results.filter(Boolean)).toHaveLength(1);
+    });
+  });
+}
