@@ -1,0 +1,60 @@
+/** Listener presence on Redis: a hash per listener plus the set of listener ids. */
+import type { ListenerStatus } from '../../../shared/protocol';
+import type { PresenceRecord } from '../types';
+import { asHash, hashFromFlat, toPresence } from './codec';
+import { execPipeline, type RedisContext } from './context';
+
+export class RedisPresence {
+  constructor(private readonly ctx: RedisContext) {}
+
+  /** Counts a new socket of a listener and refreshes their profile (new presences start available). */
+  async connected(input: { userId: string; displayName: string; languages: string[]; maxConcurrent: number; now: number }): Promise<PresenceRecord> {
+    const { keys } = this.ctx;
+    const reply = await this.ctx.scripts.run(
+      'listenerConnected',
+      [keys.presence(input.userId), keys.presenceIds, keys.listenerConversations(input.userId)],
+      [input.userId, input.displayName, JSON.stringify(input.languages), input.maxConcurrent, input.now],
+    );
+    const presence = toPresence(hashFromFlat(reply));
+    if (!presence) throw new Error('Unexpected listenerConnected reply');
+    return presence;
+  }
+
+  /** Counts a closed socket, never below zero. */
+  async disconnected(userId: string): Promise<PresenceRecord | null> {
+    const reply = await this.ctx.scripts.run('listenerDisconnected', [this.ctx.keys.presence(userId)], []);
+    return toPresence(hashFromFlat(reply));
+  }
+
+  /** Sets the status of a listener who has a presence. */
+  async setStatus(userId: string, status: ListenerStatus): Promise<PresenceRecord | null> {
+    const reply = await this.ctx.scripts.run('setListenerStatus', [this.ctx.keys.presence(userId)], [status]);
+    return toPresence(hashFromFlat(reply));
+  }
+
+  /** One listener's presence, or null. */
+  async get(userId: string): Promise<PresenceRecord | null> {
+    return toPresence(await this.ctx.client.hgetall(this.ctx.keys.presence(userId)));
+  }
+
+  /** Every listener with a presence, in id order. */
+  async list(): Promise<PresenceRecord[]> {
+    const { client, keys } = this.ctx;
+    const ids = (await client.smembers(keys.presenceIds)).sort();
+    if (ids.length === 0) return [];
+    const pipeline = client.pipeline();
+    for (const id of ids) pipeline.hgetall(keys.presence(id));
+    const hashes = await execPipeline(pipeline);
+    return hashes.flatMap((hash) => toPresence(asHash(hash)) ?? []);
+  }
+
+  /** Forgets a listener with no connections and no conversations. */
+  async remove(userId: string): Promise<void> {
+    const { keys } = this.ctx;
+    await this.ctx.scripts.run(
+      'removePresence',
+      [keys.presence(userId), keys.presenceIds, keys.listenerConversations(userId)],
+      [userId],
+    );
+  }
+}

@@ -1,0 +1,280 @@
+/**
+ * The Store on Redis, for several server nodes. Each concern lives in its own module
+ * (conversations, transitions, queue, presence, accounts, stats and timers); this class wires
+ * them to one ioredis client and exposes that client for the Socket.IO Redis adapter.
+ * The delegating methods are documented on the Store interface.
+ */
+import { Redis } from 'ioredis';
+import type pino from 'pino';
+import { RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { CannedResponse, FlagLevel, ListenerStatus, Message, SystemCode } from '../../../shared/protocol';
+import type {
+  AppendInput, AppendResult, ConversationRecord, DayStats, EndInput, PresenceRecord, RateLimitOptions,
+  SessionRecord, StartInput, Store, Transition, UserPatch, UserRecord, VisitorRecord,
+} from '../types';
+import { RedisAccounts } from './accounts';
+import type { RedisContext } from './context';
+import { RedisConversations } from './conversations';
+import { createKeys, type Keys } from './keys';
+import { RedisPresence } from './presence';
+import { RedisQueue } from './queue';
+import { Scripts } from './scripts';
+import { RedisStatsTimers } from './stats-timers';
+import { RedisTransitions } from './transitions';
+
+export interface RedisStoreOptions {
+  url: string;
+  /** Prefix of every key; include a hash tag (e.g. `{ps}:`) to run on Redis Cluster. */
+  prefix: string;
+  logger?: pino.Logger;
+}
+
+/** Exclusive XRANGE starts, which readMessages relies on, arrived in Redis 6.2. */
+const MIN_REDIS_VERSION = [6, 2];
+
+/** Connects, checks the server and loads the scripts; rejects when Redis cannot be reached. */
+export async function createRedisStore(options: RedisStoreOptions): Promise<RedisStore> {
+  const log = options.logger?.child({ component: 'redis-store' });
+  const client = new Redis(options.url, {
+    lazyConnect: true,
+    // Fail a command after two reconnect attempts instead of hanging a socket handler.
+    maxRetriesPerRequest: 2,
+    // Commands issued during a short reconnect wait for it rather than failing at once.
+    enableOfflineQueue: true,
+    connectTimeout: 5_000,
+    retryStrategy: (times) => Math.min(100 * 2 ** times, 3_000),
+  });
+  client.on('error', (err: Error) => log?.warn({ err: err.message }, 'redis connection error'));
+  client.on('reconnecting', (delay: number) => log?.info({ delay }, 'redis reconnecting'));
+  try {
+    await client.connect();
+    await checkVersion(client);
+    return new RedisStore(client, createKeys(options.prefix));
+  } catch (err) {
+    client.disconnect();
+    throw err;
+  }
+}
+
+async function checkVersion(client: Redis): Promise<void> {
+  const info = await client.info('server');
+  const match = /redis_version:(\d+)\.(\d+)/.exec(info);
+  const [major, minor] = match ? [Number(match[1]), Number(match[2])] : [0, 0];
+  if (major < MIN_REDIS_VERSION[0] || (major === MIN_REDIS_VERSION[0] && minor < MIN_REDIS_VERSION[1])) {
+    throw new Error(`Redis ${MIN_REDIS_VERSION.join('.')} or later is required (found ${major}.${minor})`);
+  }
+}
+
+export class RedisStore implements Store {
+  readonly kind = 'redis' as const;
+  private readonly conversations: RedisConversations;
+  private readonly transitions: RedisTransitions;
+  private readonly queue: RedisQueue;
+  private readonly presence: RedisPresence;
+  private readonly accounts: RedisAccounts;
+  private readonly stats: RedisStatsTimers;
+
+  constructor(
+    /** The store's connection; the app duplicates it for the Socket.IO Redis adapter. */
+    readonly client: Redis,
+    /** Key names of this deployment's prefix (tests and tools inspect Redis with them). */
+    readonly keys: Keys,
+  ) {
+    const ctx: RedisContext = { client, keys, scripts: new Scripts(client) };
+    this.conversations = new RedisConversations(ctx);
+    this.transitions = new RedisTransitions(ctx);
+    this.queue = new RedisQueue(ctx, this.conversations);
+    this.presence = new RedisPresence(ctx);
+    this.accounts = new RedisAccounts(ctx);
+    this.stats = new RedisStatsTimers(ctx);
+  }
+
+  /** Resolves when Redis answers. */
+  async ping(): Promise<void> {
+    await this.client.ping();
+  }
+
+  /** Quits cleanly, letting issued commands finish. */
+  async close(): Promise<void> {
+    if (this.client.status === 'end') return;
+    try {
+      await this.client.quit();
+    } catch {
+      this.client.disconnect();
+    }
+  }
+
+  // Visitors
+
+  createVisitor(tokenHash: string, visitorId: string, now: number, ttlSeconds: number): Promise<VisitorRecord> {
+    return this.accounts.createVisitor(tokenHash, visitorId, now, ttlSeconds);
+  }
+  findVisitorByToken(tokenHash: string): Promise<VisitorRecord | null> {
+    return this.accounts.findVisitorByToken(tokenHash);
+  }
+  getVisitor(visitorId: string): Promise<VisitorRecord | null> {
+    return this.accounts.getVisitor(visitorId);
+  }
+
+  // Conversations
+
+  startConversation(input: StartInput): Promise<{ conversation: ConversationRecord; position: number; firstMessage?: Message }> {
+    return this.conversations.start(input);
+  }
+  getConversation(id: string): Promise<ConversationRecord | null> {
+    return this.conversations.get(id);
+  }
+  getConversations(ids: string[]): Promise<(ConversationRecord | null)[]> {
+    return this.conversations.getMany(ids);
+  }
+  queuePositions(ids: string[]): Promise<number[]> {
+    return this.queue.positions(ids);
+  }
+  queuedConversations(languages: readonly string[] | null, limit: number): Promise<ConversationRecord[]> {
+    return this.queue.queued(languages, limit);
+  }
+  appendMessage(input: AppendInput): Promise<AppendResult> {
+    return this.conversations.append(input);
+  }
+  readMessages(conversationId: string, afterSeq: number, limit?: number): Promise<Message[]> {
+    return this.conversations.readMessages(conversationId, afterSeq, limit);
+  }
+  assign(input: { conversationId: string; listenerId: string; manual: boolean; now: number; day: string }): Promise<Transition> {
+    return this.transitions.assign(input);
+  }
+  requeue(input: { conversationId: string; listenerId: string; code: Extract<SystemCode, 'transferred' | 'listener_lost'>; now: number }): Promise<Transition> {
+    return this.transitions.requeue(input);
+  }
+  transfer(input: { conversationId: string; fromListenerId: string; toListenerId: string; now: number }): Promise<Transition> {
+    return this.transitions.transfer(input);
+  }
+  endConversation(input: EndInput): Promise<Transition> {
+    return this.transitions.end(input);
+  }
+  flagConversation(input: { conversationId: string; listenerId: string; level: FlagLevel; now: number }): Promise<ConversationRecord> {
+    return this.conversations.flag(input);
+  }
+  saveFeedback(input: { conversationId: string; visitorId: string; rating: number; comment?: string; now: number; day: string }): Promise<void> {
+    return this.conversations.saveFeedback(input);
+  }
+  listenerConversations(listenerId: string): Promise<ConversationRecord[]> {
+    return this.conversations.listenerConversations(listenerId);
+  }
+  activeCount(): Promise<number> {
+    return this.conversations.activeCount();
+  }
+  flaggedConversations(): Promise<ConversationRecord[]> {
+    return this.conversations.flagged();
+  }
+
+  // Listener presence
+
+  listenerConnected(input: { userId: string; displayName: string; languages: string[]; maxConcurrent: number; now: number }): Promise<PresenceRecord> {
+    return this.presence.connected(input);
+  }
+  listenerDisconnected(userId: string): Promise<PresenceRecord | null> {
+    return this.presence.disconnected(userId);
+  }
+  setListenerStatus(userId: string, status: ListenerStatus): Promise<PresenceRecord | null> {
+    return this.presence.setStatus(userId, status);
+  }
+  getPresence(userId: string): Promise<PresenceRecord | null> {
+    return this.presence.get(userId);
+  }
+  listPresence(): Promise<PresenceRecord[]> {
+    return this.presence.list();
+  }
+  removePresence(userId: string): Promise<void> {
+    return this.presence.remove(userId);
+  }
+
+  // Accounts and sessions
+
+  createUser(user: UserRecord): Promise<UserRecord> {
+    return this.accounts.createUser(user, 'any');
+  }
+  createFirstSupervisor(user: UserRecord): Promise<UserRecord> {
+    return this.accounts.createUser({ ...user, role: 'supervisor' }, 'first-supervisor');
+  }
+  hasSupervisor(): Promise<boolean> {
+    return this.accounts.hasSupervisor();
+  }
+  getUser(id: string): Promise<UserRecord | null> {
+    return this.accounts.getUser(id);
+  }
+  findUserByUsername(username: string): Promise<UserRecord | null> {
+    return this.accounts.findUserByUsername(username);
+  }
+  listUsers(): Promise<UserRecord[]> {
+    return this.accounts.listUsers();
+  }
+  updateUser(id: string, patch: UserPatch): Promise<UserRecord | null> {
+    return this.accounts.updateUser(id, patch);
+  }
+  createSession(session: SessionRecord): Promise<void> {
+    return this.accounts.createSession(session);
+  }
+  touchSession(id: string, now: number, idleSeconds: number): Promise<SessionRecord | null> {
+    return this.accounts.touchSession(id, now, idleSeconds);
+  }
+  deleteSession(id: string): Promise<void> {
+    return this.accounts.deleteSession(id);
+  }
+  deleteUserSessions(userId: string): Promise<string[]> {
+    return this.accounts.deleteUserSessions(userId);
+  }
+
+  // Statistics and timers
+
+  dayStats(day: string): Promise<DayStats> {
+    return this.stats.dayStats(day);
+  }
+  recentWaits(since: number): Promise<number[]> {
+    return this.stats.recentWaits(since);
+  }
+  scheduleTimer(key: string, dueAt: number): Promise<void> {
+    return this.stats.scheduleTimer(key, dueAt);
+  }
+  cancelTimer(key: string): Promise<void> {
+    return this.stats.cancelTimer(key);
+  }
+  claimDueTimers(now: number, limit: number): Promise<string[]> {
+    return this.stats.claimDueTimers(now, limit);
+  }
+  acquireOnce(key: string, ttlSeconds: number): Promise<boolean> {
+    return this.stats.acquireOnce(key, ttlSeconds);
+  }
+
+  // Canned responses and rate limiting
+
+  /** The canned responses of a language, or null when none were set. */
+  async getCanned(language: string): Promise<CannedResponse[] | null> {
+    const json = await this.client.get(this.keys.canned(language));
+    return json === null ? null : parseCanned(json);
+  }
+  /** Replaces the canned responses of a language. */
+  async setCanned(language: string, responses: CannedResponse[]): Promise<void> {
+    const clean = responses.map(({ id, title, text }) => ({ id, title, text }));
+    await this.client.set(this.keys.canned(language), JSON.stringify(clean));
+  }
+  /** A limiter whose counters live in Redis, so every node shares them. */
+  createRateLimiter(options: RateLimitOptions): RateLimiterAbstract {
+    return new RateLimiterRedis({
+      storeClient: this.client,
+      keyPrefix: this.keys.rateLimit(options.keyPrefix),
+      points: options.points,
+      duration: options.durationSeconds,
+      blockDuration: options.blockSeconds ?? 0,
+    });
+  }
+}
+
+function parseCanned(json: string): CannedResponse[] {
+  const parsed: unknown = JSON.parse(json);
+  if (!Array.isArray(parsed)) return [];
+  return parsed.flatMap((item: unknown) => {
+    if (typeof item !== 'object' || item === null) return [];
+    const { id, title, text } = item as Record<string, unknown>;
+    return typeof id === 'string' && typeof title === 'string' && typeof text === 'string' ? [{ id, title, text }] : [];
+  });
+}

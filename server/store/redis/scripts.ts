@@ -1,0 +1,138 @@
+/**
+ * The Lua scripts of the store: read once from `lua/`, registered with `defineCommand`, and run
+ * through one function that turns script failures into typed errors.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ClientContext, Redis, Result } from 'ioredis';
+import { AppError, isErrorCode } from '../../../shared/errors';
+
+type ScriptCommand<Context extends ClientContext> = (...keysAndArgs: (string | number)[]) => Result<unknown, Context>;
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    appendMessage: ScriptCommand<Context>;
+    assign: ScriptCommand<Context>;
+    claimDueTimers: ScriptCommand<Context>;
+    createSession: ScriptCommand<Context>;
+    createUser: ScriptCommand<Context>;
+    createVisitor: ScriptCommand<Context>;
+    deleteSession: ScriptCommand<Context>;
+    deleteUserSessions: ScriptCommand<Context>;
+    endConversation: ScriptCommand<Context>;
+    flagConversation: ScriptCommand<Context>;
+    listenerConnected: ScriptCommand<Context>;
+    listenerDisconnected: ScriptCommand<Context>;
+    removePresence: ScriptCommand<Context>;
+    requeue: ScriptCommand<Context>;
+    saveFeedback: ScriptCommand<Context>;
+    setListenerStatus: ScriptCommand<Context>;
+    startConversation: ScriptCommand<Context>;
+    touchSession: ScriptCommand<Context>;
+    transfer: ScriptCommand<Context>;
+    updateUser: ScriptCommand<Context>;
+  }
+}
+
+const SCRIPT_NAMES = [
+  'appendMessage', 'assign', 'claimDueTimers', 'createSession', 'createUser', 'createVisitor',
+  'deleteSession', 'deleteUserSessions', 'endConversation', 'flagConversation', 'listenerConnected',
+  'listenerDisconnected', 'removePresence', 'requeue', 'saveFeedback', 'setListenerStatus',
+  'startConversation', 'touchSession', 'transfer', 'updateUser',
+] as const;
+
+export type ScriptName = (typeof SCRIPT_NAMES)[number];
+
+/** File names read `kebab-name-<key count>.lua`, or `-n.lua` for a variable number of keys. */
+const SCRIPT_FILE = /^([a-z-]+)-(\d+|n)\.lua$/;
+
+/** A script saw data change between the caller's read and its run: the caller reads again. */
+export class StaleReadError extends Error {
+  constructor() {
+    super('data changed since it was read');
+    this.name = 'StaleReadError';
+  }
+}
+
+/**
+ * Maps a script's failure reply to its typed error; others pass through. Scripts reply
+ * `APP <code>` or `STALE <why>`: Redis keeps a leading upper-case word as the error code.
+ */
+export function toStoreError(err: unknown): unknown {
+  if (!(err instanceof Error)) return err;
+  if (err.message.startsWith('STALE ')) return new StaleReadError();
+  const match = /^APP ([a-z_]+)/.exec(err.message);
+  if (match && isErrorCode(match[1])) return new AppError(match[1]);
+  return err;
+}
+
+/** Finds the lua/ folder next to this module, or in the source tree when running from dist/. */
+export function resolveLuaDir(): string {
+  const candidates = [
+    path.join(__dirname, 'lua'),
+    path.resolve(__dirname, '../../../../server/store/redis/lua'),
+    path.join(process.cwd(), 'server/store/redis/lua'),
+  ];
+  const found = candidates.find((dir) => existsSync(dir));
+  if (!found) throw new Error(`Lua scripts not found; looked in ${candidates.join(', ')}`);
+  return found;
+}
+
+function camelCase(kebab: string): string {
+  return kebab.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+function isScriptName(name: string): name is ScriptName {
+  return (SCRIPT_NAMES as readonly string[]).includes(name);
+}
+
+/** The store's scripts, registered on one client. */
+export class Scripts {
+  /** Key count per script; null for scripts taking a variable number of keys. */
+  private readonly keyCounts = new Map<ScriptName, number | null>();
+
+  constructor(
+    private readonly client: Redis,
+    dir: string = resolveLuaDir(),
+  ) {
+    for (const file of readdirSync(dir)) {
+      const match = SCRIPT_FILE.exec(file);
+      if (!match) continue;
+      const name = camelCase(match[1]);
+      if (!isScriptName(name)) throw new Error(`Unknown Lua script ${file}`);
+      const numberOfKeys = match[2] === 'n' ? undefined : Number(match[2]);
+      client.defineCommand(name, { numberOfKeys, lua: readFileSync(path.join(dir, file), 'utf8') });
+      this.keyCounts.set(name, numberOfKeys ?? null);
+    }
+    const missing = SCRIPT_NAMES.filter((name) => !this.keyCounts.has(name));
+    if (missing.length > 0) throw new Error(`Lua scripts missing: ${missing.join(', ')}`);
+  }
+
+  /** Runs a script; failures come back as AppError, StaleReadError or the client's own error. */
+  async run(name: ScriptName, keys: string[], args: (string | number)[]): Promise<unknown> {
+    const expected = this.keyCounts.get(name);
+    if (expected !== null && expected !== keys.length) {
+      throw new Error(`Script ${name} takes ${expected} keys, got ${keys.length}`);
+    }
+    // Variadic scripts are defined without numberOfKeys, so ioredis expects the count first.
+    const head = expected === null ? [keys.length] : [];
+    try {
+      return await this.client[name](...head, ...keys, ...args);
+    } catch (err) {
+      throw toStoreError(err);
+    }
+  }
+}
+
+const STALE_RETRIES = 5;
+
+/** Runs read-then-script steps again while a script reports that its inputs went stale. */
+export async function withFreshRead<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!(err instanceof StaleReadError) || i >= STALE_RETRIES) throw err;
+    }
+  }
+}

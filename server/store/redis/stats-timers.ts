@@ -1,0 +1,62 @@
+/** Statistics and cluster-wide timers on Redis: counts and seconds only, never message text. */
+import type { DayStats } from '../types';
+import { asHash, type Hash } from './codec';
+import { execPipeline, type RedisContext } from './context';
+
+export class RedisStatsTimers {
+  constructor(private readonly ctx: RedisContext) {}
+
+  /** Today's (or any kept day's) counters, waits and durations. */
+  async dayStats(day: string): Promise<DayStats> {
+    const { client, keys } = this.ctx;
+    const [counters, waits, durations] = await execPipeline(
+      client
+        .pipeline()
+        .hgetall(keys.dayCounters(day))
+        .lrange(keys.dayWaits(day), 0, -1)
+        .lrange(keys.dayDurations(day), 0, -1),
+    );
+    const c: Hash = asHash(counters);
+    return {
+      started: Number(c.started ?? 0),
+      answered: Number(c.answered ?? 0),
+      abandoned: Number(c.abandoned ?? 0),
+      waits: numbers(waits),
+      durations: numbers(durations),
+    };
+  }
+
+  /** Waits (seconds) of conversations answered since `since` (at most a day back). */
+  async recentWaits(since: number): Promise<number[]> {
+    const members = await this.ctx.client.zrangebyscore(this.ctx.keys.recentWaits, since, '+inf');
+    // Members are `<conversation id>:<wait>`: unique per conversation, the wait after the last ':'.
+    return members.map((member) => Number(member.slice(member.lastIndexOf(':') + 1)));
+  }
+
+  /** Schedules (or moves) a timer; the earliest claimDueTimers after dueAt gets it. */
+  async scheduleTimer(key: string, dueAt: number): Promise<void> {
+    await this.ctx.client.zadd(this.ctx.keys.timers, dueAt, key);
+  }
+
+  /** Drops a timer; unknown keys are ignored. */
+  async cancelTimer(key: string): Promise<void> {
+    await this.ctx.client.zrem(this.ctx.keys.timers, key);
+  }
+
+  /** Removes and returns due timers atomically, so each goes to one caller only. */
+  async claimDueTimers(now: number, limit: number): Promise<string[]> {
+    if (limit <= 0) return [];
+    const reply = await this.ctx.scripts.run('claimDueTimers', [this.ctx.keys.timers], [now, Math.floor(limit)]);
+    return Array.isArray(reply) ? reply.map(String) : [];
+  }
+
+  /** True for the first caller within ttlSeconds. */
+  async acquireOnce(key: string, ttlSeconds: number): Promise<boolean> {
+    const ttlMs = Math.max(1, Math.round(ttlSeconds * 1000));
+    return (await this.ctx.client.set(this.ctx.keys.once(key), '1', 'PX', ttlMs, 'NX')) === 'OK';
+  }
+}
+
+function numbers(reply: unknown): number[] {
+  return Array.isArray(reply) ? reply.map(Number) : [];
+}
