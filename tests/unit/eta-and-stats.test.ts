@@ -1,0 +1,43 @@
+/** Wait estimates and statistics helpers. */
+import { DEFAULT_DURATION_SECONDS, NOBODY_ONLINE_SECONDS, estimateWait, waitModel } from '../../server/domain/eta';
+import { median, summarise } from '../../server/domain/stats';
+import type { ConversationRecord, PresenceRecord } from '../../server/store/types';
+
+const presence = (extra: Partial<PresenceRecord>): PresenceRecord => ({
+  userId: 'u', displayName: 'u', status: 'available', connections: 1, load: 0, maxConcurrent: 2, languages: ['fr'], lastAssignedAt: 0, ...extra,
+});
+
+describe('wait estimates', () => {
+  it('says a long wait when nobody who speaks the language is online', () => {
+    const model = waitModel(['fr', 'nl'], [presence({ languages: ['fr'] })], 600);
+    expect(estimateWait(model, 'nl', 1)).toBe(NOBODY_ONLINE_SECONDS);
+  });
+
+  it('is zero while a free slot exists and grows with the place in the queue', () => {
+    const model = waitModel(['fr'], [presence({ load: 1, maxConcurrent: 2 })], 600);
+    expect(estimateWait(model, 'fr', 1)).toBe(0);
+    expect(estimateWait(model, 'fr', 2)).toBe(300);
+    expect(estimateWait(model, 'fr', 3)).toBe(600);
+  });
+
+  it('ignores away and disconnected listeners, and falls back to a default duration', () => {
+    const model = waitModel(['fr'], [presence({ status: 'away' }), presence({ connections: 0 }), presence({ load: 2 })], 0);
+    expect(model.slots.fr).toBe(2);
+    expect(model.medianDurationSeconds).toBe(DEFAULT_DURATION_SECONDS);
+    expect(estimateWait(model, 'fr', 1)).toBe(Math.ceil(DEFAULT_DURATION_SECONDS / 2));
+  });
+});
+
+describe('statistics helpers', () => {
+  it('median of none is 0, of odd and even counts as expected', () => {
+    expect(median([])).toBe(0);
+    expect(median([5, 1, 3])).toBe(3);
+    expect(median([4, 1, 3, 2])).toBe(3);
+  });
+
+  it('summarises the queue per language with urgent count and oldest wait', () => {
+    const c = (language: string, startedAt: number, urgent = false) => ({ language, startedAt, urgent }) as ConversationRecord;
+    const s = summarise([c('fr', 1000, true), c('nl', 5000), c('fr', 3000)], ['fr', 'nl', 'en'], 11_000);
+    expect(s).toEqual({ waiting: 3, urgent: 1, byLanguage: { fr: 2, nl: 1, en: 0 }, oldestWaitSeconds: 10 });
+  });
+});
