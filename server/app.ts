@@ -2,8 +2,7 @@
  * createApp(deps) builds the HTTP server, the Express app and the Socket.IO server around a store,
  * without binding a port: tests start as many instances as they like on port 0.
  */
-import { createServer, type Server as HttpServer } from 'node:http';
-import { createAdapter } from '@socket.io/redis-adapter';
+import { createServer, type RequestListener, type Server as HttpServer } from 'node:http';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { Server } from 'socket.io';
@@ -19,6 +18,7 @@ import { createMetrics, type Metrics } from './metrics';
 import { Inflight } from './sockets/handler';
 import { attachNamespaces, createSocketServer } from './sockets';
 import { createSocketLimits } from './sockets/limits';
+import { createRedisAdapter } from './sockets/redis-adapter';
 import { SocketNotifier } from './sockets/notifier';
 import { rooms } from './sockets/rooms';
 import { Ticker } from './sockets/ticker';
@@ -48,9 +48,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const logger = deps.logger ?? createLogger(config.LOG_LEVEL);
   const clock = deps.clock ?? Date.now;
   const hours = parseOpeningHours(config.OPENING_HOURS, config.TIMEZONE);
-  const httpServer = createServer();
+  // Express must be the server's listener before engine.io attaches, so engine.io answers its own
+  // path first; Express itself is built below, once the domain exists.
+  let handle: RequestListener = (_req, res) => res.writeHead(503).end();
+  const httpServer = createServer((req, res) => handle(req, res));
   const redisClients = store instanceof RedisStore ? [store.client.duplicate(), store.client.duplicate()] : [];
-  const io = createSocketServer(httpServer, config, redisClients.length ? createAdapter(redisClients[0], redisClients[1], { key: `${config.REDIS_PREFIX}socket.io`, requestsTimeout: 3000 }) : undefined);
+  const io = createSocketServer(httpServer, config, redisClients.length ? createRedisAdapter(redisClients[0], redisClients[1], { key: `${config.REDIS_PREFIX}socket.io`, requestsTimeout: 3000 }, logger.child({ component: 'adapter' })) : undefined);
 
   const accounts = new Accounts({
     store,
@@ -75,7 +78,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     estimateWaits: () => domain.stats.estimateNewcomers(),
     stats: () => domain.stats.snapshot(),
   });
-  httpServer.on('request', express);
+  handle = express;
 
   const inflight = new Inflight();
   const schemas = makeSchemas({ languages: config.LANGUAGES, topics: config.TOPICS, maxMessageLength: config.MAX_MESSAGE_LENGTH });

@@ -15,3 +15,13 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
   const options = { level, base: { service: 'peer-support' }, redact: { paths: REDACT, censor: '[redacted]' } };
   return destination ? pino(options, destination) : pino(options);
 }
+
+/**
+ * What we log of an unexpected error: its type and stack frames, never its message lines (an
+ * error may quote its input: message text, a hash, a token).
+ */
+export function errorSummary(err: unknown): { type: string; stack?: string } {
+  if (!(err instanceof Error)) return { type: typeof err };
+  const frames = err.stack?.split('\n').filter((line) => line.trimStart().startsWith('at ')).slice(0, 5);
+  return { type: err.name, stack: frames?.join('\n') };
+}

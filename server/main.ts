@@ -1,7 +1,7 @@
 /** Reads the configuration, builds the app on its store, binds the port, shuts down cleanly. */
 import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
-import { createLogger } from './logger';
+import { createLogger, errorSummary } from './logger';
 import { createStore } from './store';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
       .then(() => store.close())
       .then(() => process.exit(0))
       .catch((err: unknown) => {
-        logger.error({ err }, 'shutdown failed');
+        logger.error({ err: errorSummary(err) }, 'shutdown failed');
         process.exit(1);
       });
   };

@@ -10,6 +10,7 @@ import { AppError } from '../../shared/errors';
 import type { Role, User } from '../../shared/protocol';
 import type { Config } from '../config';
 import type { SessionRecord, Store, UserPatch, UserRecord } from '../store/types';
+import { errorSummary } from '../logger';
 
 /** OWASP's argon2id baseline: 19 MiB, 2 iterations, 1 lane. */
 const HASH_OPTIONS = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
@@ -258,7 +259,7 @@ export class Accounts {
     try {
       this.deps.onRevoke?.(revoked);
     } catch (err) {
-      this.log.error({ err }, 'onRevoke failed');
+      this.log.error({ err: errorSummary(err) }, 'onRevoke failed');
     }
   }
 

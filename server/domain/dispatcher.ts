@@ -8,6 +8,7 @@ import type { ConversationRecord, PresenceRecord, Transition } from '../store/ty
 import type { Announcer } from './announce';
 import { dayOf, iso, secondsBetween, type DomainContext } from './context';
 import { planAssignments } from './routing';
+import { errorSummary } from '../logger';
 
 const QUEUE_HEAD = 500;
 /** Rounds per run: a lost race costs one more round, a storm of them stops here until the next kick. */
@@ -25,7 +26,7 @@ export class Dispatcher {
 
   /** Starts a routing run without waiting for it; failures are logged, the next tick retries. */
   kick(): void {
-    this.run().catch((err: unknown) => this.ctx.logger.error({ err }, 'dispatch failed'));
+    this.run().catch((err: unknown) => this.ctx.logger.error({ err: errorSummary(err) }, 'dispatch failed'));
   }
 
   /** Routes until nothing more can be assigned (bounded). */
@@ -58,15 +59,23 @@ export class Dispatcher {
     }
     const now = this.ctx.clock();
     const day = dayOf(now, this.ctx.config.TIMEZONE);
-    const results = await Promise.allSettled(plan.map((a) => store.assign({ ...a, manual: false, now, day })));
+    // In plan order, stopping at the first refusal: the snapshot is stale, and assigning the rest
+    // would serve later visitors while an earlier one of the same language still waits.
     const done: Transition[] = [];
     let raced = false;
-    for (const r of results) {
-      if (r.status === 'fulfilled') done.push(r.value);
-      else if (r.reason instanceof AppError) raced = true;
-      else throw r.reason;
+    let failure: { err: unknown } | null = null;
+    for (const a of plan) {
+      try {
+        done.push(await store.assign({ ...a, manual: false, now, day }));
+      } catch (err) {
+        if (err instanceof AppError) raced = true;
+        else failure = { err };
+        break;
+      }
     }
+    // Whatever was assigned is announced, even when the store failed half-way.
     await Promise.all(done.map((t) => this.assigned(t)));
+    if (failure) throw failure.err;
     return raced;
   }
 

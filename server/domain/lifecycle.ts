@@ -9,6 +9,7 @@ import type { Dispatcher } from './dispatcher';
 import type { StatsService } from './stats';
 import { timerKeys } from './timer-keys';
 import type { VisitorService } from './visitors';
+import { errorSummary } from '../logger';
 
 const CLAIM_BATCH = 100;
 /** When another node could not be asked whether a visitor is back, ask again this much later. */
@@ -36,7 +37,7 @@ export class Lifecycle {
   /** Claims and handles due timers; returns how many were handled. */
   async runDueTimers(): Promise<number> {
     const keys = await this.ctx.store.claimDueTimers(this.ctx.clock(), CLAIM_BATCH);
-    await Promise.all(keys.map((key) => this.handle(key).catch((err: unknown) => this.ctx.logger.error({ err, timer: key.slice(0, 2) }, 'timer failed'))));
+    await Promise.all(keys.map((key) => this.handle(key).catch((err: unknown) => this.ctx.logger.error({ err: errorSummary(err), timer: key.slice(0, 2) }, 'timer failed'))));
     return keys.length;
   }
 

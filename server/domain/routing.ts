@@ -26,7 +26,9 @@ export function planAssignments(queued: readonly ConversationRecord[], presences
   const pool = eligibleListeners(presences).map((p) => ({ ...p }));
   const plan: Assignment[] = [];
   for (const conversation of queued) {
-    const candidates = pool.filter((p) => p.load < p.maxConcurrent && p.languages.includes(conversation.language));
+    const candidates = pool.filter(
+      (p) => p.load < p.maxConcurrent && p.languages.includes(conversation.language) && p.userId !== conversation.releasedBy,
+    );
     if (candidates.length === 0) continue;
     const best = candidates.sort(byLoadThenIdle)[0];
     best.load += 1;

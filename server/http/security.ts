@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { AppError, toWireError, type ErrorCode } from '../../shared/errors';
 import type { Config } from '../config';
 import { RateLimitedError } from './rate-limits';
+import { errorSummary } from '../logger';
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const JSON_LIMIT = '16kb';
@@ -112,16 +113,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (err instanceof RateLimitedError) res.setHeader('Retry-After', String(err.retryAfterSeconds));
     const wire = toWireError(err);
     const status = err instanceof AppError ? (STATUS[wire.code] ?? 400) : 500;
-    if (status === 500) log.error({ err: describe(err), method: req.method, route: routeOf(req.originalUrl) }, 'request failed');
+    if (status === 500) log.error({ err: errorSummary(err), method: req.method, route: routeOf(req.originalUrl) }, 'request failed');
     res.status(status).json({ error: wire });
   };
 }
 
-/** Name, message and stack only: no request, body, headers or addresses ride along. */
-function describe(err: unknown): { name: string; message: string; stack?: string } {
-  if (err instanceof Error) return { name: err.name, message: err.message, stack: err.stack };
-  return { name: typeof err, message: 'non-error thrown' };
-}
 
 /** The path without its query string, bounded. */
 export function routeOf(url: string): string {

@@ -9,6 +9,9 @@ import type { Socket } from 'socket.io';
 import type { z } from 'zod';
 import { AppError, ERROR_MESSAGES, toWireError } from '../../shared/errors';
 import { normaliseText } from '../../shared/schemas';
+import { errorSummary } from '../logger';
+
+export { errorSummary };
 
 type Ack = (reply: object) => void;
 
@@ -68,8 +71,3 @@ export function messageText(raw: string, maxLength: number): string {
   return text;
 }
 
-/** What we log of an unexpected error: its type and stack, never its message (it may quote input). */
-export function errorSummary(err: unknown): { type: string; stack?: string } {
-  if (err instanceof Error) return { type: err.name, stack: err.stack?.split('\n').slice(1, 6).join('\n') };
-  return { type: typeof err };
-}

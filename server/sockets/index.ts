@@ -1,5 +1,6 @@
 /** Builds the Socket.IO server: origin check, payload size, adapter, the three namespaces, the ticker. */
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { Server, type ServerOptions } from 'socket.io';
 import type { Config } from '../config';
 import type { SocketDeps } from './deps';
@@ -22,8 +23,29 @@ export function originAllowed(config: Pick<Config, 'allowedOrigins'>) {
   };
 }
 
+/**
+ * engine.io refuses a websocket upgrade with 400 whatever the reason; a foreign Origin gets 403
+ * here first, as a polling handshake does. The other upgrade listeners see allowed requests only.
+ */
+function refuseForeignUpgrades(httpServer: HttpServer, config: Pick<Config, 'allowedOrigins'>): void {
+  const allowed = originAllowed(config);
+  const listeners = httpServer.listeners('upgrade');
+  httpServer.removeAllListeners('upgrade');
+  httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    allowed(req, (_err, ok) => {
+      if (ok) {
+        for (const listener of listeners) listener.call(httpServer, req, socket, head);
+        return;
+      }
+      // A raw socket without an error listener would crash the process on a reset.
+      socket.on('error', () => undefined);
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    });
+  });
+}
+
 export function createSocketServer(httpServer: HttpServer, config: Config, adapter?: ServerOptions['adapter']): Server {
-  return new Server(httpServer, {
+  const io = new Server(httpServer, {
     path: '/socket.io',
     serveClient: false,
     maxHttpBufferSize: maxPacketBytes(config),
@@ -33,6 +55,8 @@ export function createSocketServer(httpServer: HttpServer, config: Config, adapt
     httpCompression: false,
     ...(adapter ? { adapter } : {}),
   });
+  refuseForeignUpgrades(httpServer, config);
+  return io;
 }
 
 /** Registers the namespaces on an existing server. */

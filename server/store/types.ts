@@ -43,7 +43,7 @@ export interface ConversationRecord {
   state: ConversationState;
   /** When the visitor asked for a chat. */
   startedAt: number;
-  /** Queue order key: the time it (re)entered the queue; a requeue keeps the original, so it goes to the front. */
+  /** Queue order key: when it entered the queue; a requeue moves it to the front (see queue-order.ts). */
   queuedAt: number;
   assignedAt?: number;
   endedAt?: number;
@@ -54,6 +54,8 @@ export interface ConversationRecord {
   endedBy?: EndedBy;
   reason?: EndReason;
   rated?: boolean;
+  /** The listener who last gave it back to the queue: routing does not offer it to them again. */
+  releasedBy?: string;
 }
 
 export interface UserRecord {

@@ -12,6 +12,7 @@ import {
   transition,
   unindexActive,
 } from './conversation-state';
+import { requeuedAt } from '../queue-order';
 import type { ConversationEntry, MemoryState } from './state';
 
 type TransitionMethods = Pick<Store, 'assign' | 'requeue' | 'transfer' | 'endConversation'>;
@@ -36,6 +37,8 @@ export function transitionMethods(state: MemoryState): TransitionMethods {
       const before = { ...entry.record };
       takeFromListener(state, entry.record);
       entry.record.state = 'queued';
+      entry.record.queuedAt = requeuedAt(entry.record.startedAt);
+      entry.record.releasedBy = input.listenerId;
       delete entry.record.assignedAt;
       state.queue.add(queueItem(entry.record));
       return transition(entry, before, pushSystem(entry, input.code, input.now));
@@ -82,6 +85,7 @@ function eligibleListener(state: MemoryState, record: ConversationRecord, listen
 function giveTo(state: MemoryState, record: ConversationRecord, presence: PresenceRecord, now: number): void {
   record.state = 'active';
   record.listenerId = presence.userId;
+  delete record.releasedBy;
   // As on Redis: assignedAt is when the current listener got it (a transfer included).
   record.assignedAt = now;
   indexActive(state, record);

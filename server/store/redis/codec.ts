@@ -103,6 +103,7 @@ export function toConversation(h: Hash): ConversationRecord | null {
     endedBy: oneOf(h.endedBy, ENDED_BY),
     reason: oneOf(h.reason, END_REASONS),
     rated: h.rated === '1' ? true : undefined,
+    releasedBy: h.releasedBy || undefined,
   });
 }
 

@@ -6,7 +6,8 @@ import { DAY_STATS_TTL_SECONDS, execPipeline, iso, type RedisContext } from './c
 import { withFreshRead } from './scripts';
 
 /** Urgent conversations sort before all others, then the oldest first. */
-const URGENT_BAND = 1e13;
+/** Added to the score of non-urgent conversations, so every urgent one sorts first. */
+export const URGENT_BAND = 1e13;
 
 /** Where a conversation sits in its language's queue. */
 export function queueScore(urgent: boolean, queuedAt: number): number {

@@ -5,7 +5,9 @@
  */
 import { AppError } from '../../../shared/errors';
 import type { SystemCode } from '../../../shared/protocol';
+import { REQUEUE_ADVANCE_MS } from '../queue-order';
 import { SYSTEM_TEXT } from '../system-messages';
+import { URGENT_BAND } from './conversations';
 import type { EndInput, Transition } from '../types';
 import { toTransitionReply } from './codec';
 import { DAY_STATS_TTL_SECONDS, iso, RECENT_WAITS_WINDOW_MS, systemMessage, type RedisContext } from './context';
@@ -54,7 +56,7 @@ export class RedisTransitions {
           keys.conversation(id), keys.messages(id), keys.queue(language), keys.queueLanguages, keys.queueWaiting,
           keys.presence(input.listenerId), keys.listenerConversations(input.listenerId), keys.activeConversations,
         ],
-        [id, input.listenerId, language, input.code, SYSTEM_TEXT[input.code], iso(input.now)],
+        [id, input.listenerId, language, input.code, SYSTEM_TEXT[input.code], iso(input.now), REQUEUE_ADVANCE_MS, URGENT_BAND],
       );
       return this.transition(reply, input.code, input.now);
     });

@@ -1,4 +1,5 @@
 /** Store contract: putting a conversation back in the queue, and handing it to another listener. */
+import { requeuedAt } from '../../../server/store/queue-order';
 import { SYSTEM_TEXT } from '../../../server/store/system-messages';
 import type { Store } from '../../../server/store/types';
 import { contractHelpers, DAY, expectCode, type FixtureAccessor } from './helpers';
@@ -19,10 +20,29 @@ export function describeRequeueAndTransfer(fx: FixtureAccessor): void {
       const result = await store.requeue({ conversationId: 'c1', listenerId: 'l1', code: 'listener_lost', now: t0 + 30_000 });
       expect(result.previousState).toBe('active');
       expect(result.previousListenerId).toBe('l1');
-      expect(result.conversation).toMatchObject({ state: 'queued', queuedAt: t0, startedAt: t0 });
+      expect(result.conversation).toMatchObject({ state: 'queued', queuedAt: requeuedAt(t0), startedAt: t0, releasedBy: 'l1' });
       expect(result.conversation.listenerId).toBeUndefined();
       expect(await store.queuePositions(['c1', 'c2'])).toEqual([1, 2]);
       expect((await store.queuedConversations(['en'], 10)).map((c) => c.id)).toEqual(['c1', 'c2']);
+    });
+
+    test('a requeued conversation goes ahead of visitors who started earlier and still wait, urgent ones excepted', async () => {
+      await start({ conversationId: 'early', now: t0 });
+      await start({ conversationId: 'urgent', now: t0 + 500, urgent: true });
+      await start({ conversationId: 'late', now: t0 + 1_000 });
+      await online('l1');
+      await assign('late', 'l1', t0 + 2_000);
+      await store.requeue({ conversationId: 'late', listenerId: 'l1', code: 'transferred', now: t0 + 3_000 });
+      expect((await store.queuedConversations(['en'], 10)).map((c) => c.id)).toEqual(['urgent', 'late', 'early']);
+      expect(await store.queuePositions(['late', 'early'])).toEqual([2, 3]);
+    });
+
+    test('a new assignment forgets who released the conversation', async () => {
+      await activeChat('c1', 'l1');
+      await store.requeue({ conversationId: 'c1', listenerId: 'l1', code: 'transferred', now: t0 + 30_000 });
+      await online('l2');
+      const again = await assign('c1', 'l2', t0 + 40_000);
+      expect(again.conversation.releasedBy).toBeUndefined();
     });
 
     test('appends a system message with the given code and its fallback text', async () => {

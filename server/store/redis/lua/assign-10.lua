@@ -43,6 +43,7 @@ if load >= tonumber(p[3] or '0') then return redis.error_reply('APP at_capacity'
 
 if redis.call('ZREM', KEYS[3], ARGV[1]) == 1 then redis.call('DECR', KEYS[4]) end
 redis.call('HSET', KEYS[1], 'state', 'active', 'listenerId', ARGV[2], 'assignedAt', ARGV[5])
+redis.call('HDEL', KEYS[1], 'releasedBy')
 -- Only the first answer counts, so a conversation that comes back from a requeue is not counted twice.
 if not conv[4] then
   local wait = math.max(0, math.floor((tonumber(ARGV[5]) - tonumber(conv[3])) / 1000))

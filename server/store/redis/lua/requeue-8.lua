@@ -1,6 +1,7 @@
 --[[
-  Puts an active conversation back in its queue with its original queue score (so at the front),
-  and appends a system message ('transferred' or 'listener_lost').
+  Puts an active conversation back at the front of its queue (queuedAt = startedAt - advance, see
+  server/store/queue-order.ts), remembers who released it, and appends a system message
+  ('transferred' or 'listener_lost').
 
   KEYS[1] conversation hash
   KEYS[2] conversation message stream
@@ -17,19 +18,24 @@
   ARGV[4] system message code
   ARGV[5] system message text
   ARGV[6] now as an ISO string
+  ARGV[7] requeue advance in ms
+  ARGV[8] score band added for non-urgent conversations
 
   Returns { previous state, previous listener id, seq of the system message, conversation HGETALL }.
   Errors: STALE, APP not_found, APP not_chatting (not active), APP not_yours.
 ]]
-local conv = redis.call('HMGET', KEYS[1], 'state', 'language', 'listenerId', 'queueScore')
+local conv = redis.call('HMGET', KEYS[1], 'state', 'language', 'listenerId', 'urgent', 'startedAt')
 if not conv[1] then return redis.error_reply('APP not_found') end
 if conv[2] ~= ARGV[3] then return redis.error_reply('STALE changed') end
 if conv[1] ~= 'active' then return redis.error_reply('APP not_chatting') end
 if conv[3] ~= ARGV[2] then return redis.error_reply('APP not_yours') end
 
-redis.call('HSET', KEYS[1], 'state', 'queued')
+local queuedAt = tonumber(conv[5]) - tonumber(ARGV[7])
+local score = queuedAt
+if conv[4] ~= '1' then score = score + tonumber(ARGV[8]) end
+redis.call('HSET', KEYS[1], 'state', 'queued', 'queuedAt', queuedAt, 'queueScore', score, 'releasedBy', ARGV[2])
 redis.call('HDEL', KEYS[1], 'listenerId', 'assignedAt')
-redis.call('ZADD', KEYS[3], conv[4], ARGV[1])
+redis.call('ZADD', KEYS[3], score, ARGV[1])
 redis.call('SADD', KEYS[4], ARGV[3])
 redis.call('INCR', KEYS[5])
 redis.call('SREM', KEYS[8], ARGV[1])

@@ -1,0 +1,180 @@
+/**
+ * Starts one arm's server as its own process (forked, so it answers the benchmark's memory and
+ * exit requests over IPC): the baseline relay, or our server with the in-process or Redis store.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import { freePort, startRedis, type TestRedis } from '../../tests/support/redis-server';
+import type { Built } from './build';
+import { applyPriority, cpuSeconds, stopChild, track } from './procs';
+import { isServerReply, type MemoryFigures, type ServerRequest } from './types';
+
+export type ArmKind = 'baseline' | 'memory' | 'redis';
+
+export interface ArmOptions {
+  kind: ArmKind;
+  built: Built;
+  logDir: string;
+  label: string;
+  /** Write a V8 CPU profile of the server into this folder when it exits. */
+  profileDir?: string;
+}
+
+export interface CommandStat {
+  calls: number;
+  usec: number;
+}
+
+const READY_TIMEOUT_MS = 60_000;
+
+export class Arm {
+  private nextId = 1;
+  private readonly waiting = new Map<number, (memory?: MemoryFigures) => void>();
+
+  constructor(
+    readonly label: string,
+    readonly kind: ArmKind,
+    readonly url: string,
+    readonly setupToken: string,
+    readonly child: ChildProcess,
+    readonly redis?: TestRedis,
+  ) {
+    child.on('message', (msg: unknown) => {
+      if (!isServerReply(msg) || msg.bench !== 'reply') return;
+      this.waiting.get(msg.id)?.(msg.memory);
+      this.waiting.delete(msg.id);
+    });
+  }
+
+  get origin(): string {
+    return this.url;
+  }
+
+  private request(bench: ServerRequest['bench'], timeoutMs = 30_000): Promise<MemoryFigures | undefined> {
+    const id = this.nextId++;
+    const req: ServerRequest = bench === 'memory' ? { bench, id, gc: true } : { bench, id };
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${this.label}: no reply to ${bench}`)), timeoutMs);
+      this.waiting.set(id, (memory) => {
+        clearTimeout(timer);
+        resolve(memory);
+      });
+      this.child.send(req);
+    });
+  }
+
+  /** Heap and RSS of the server, after a forced full GC. */
+  async memory(): Promise<MemoryFigures> {
+    const m = await this.request('memory');
+    if (!m) throw new Error(`${this.label}: no memory figures`);
+    return m;
+  }
+
+  /** CPU seconds used by the server process (and by its redis-server, through INFO). */
+  async cpu(): Promise<{ server: number; redis: number }> {
+    return { server: await cpuSeconds(this.child.pid), redis: this.redis ? await redisCpu(this.redis.url) : 0 };
+  }
+
+  async stop(): Promise<void> {
+    // A normal exit, so --cpu-prof writes its profile; then make sure.
+    await this.request('exit', 5_000).catch(() => undefined);
+    await stopChild(this.child, 10_000);
+    await this.redis?.stop();
+  }
+}
+
+async function withRedis<T>(url: string, work: (client: Redis) => Promise<T>): Promise<T> {
+  const client = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    return await work(client);
+  } finally {
+    client.disconnect();
+  }
+}
+
+async function redisCpu(url: string): Promise<number> {
+  const info = await withRedis(url, (c) => c.info('cpu'));
+  const value = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  return value('used_cpu_user') + value('used_cpu_sys');
+}
+
+async function redisPid(url: string): Promise<number | undefined> {
+  const info = await withRedis(url, (c) => c.info('server'));
+  const pid = /process_id:(\d+)/.exec(info)?.[1];
+  return pid ? Number(pid) : undefined;
+}
+
+/** Redis INFO commandstats as { command: { calls, usec } }. */
+export async function commandStats(url: string): Promise<Record<string, CommandStat>> {
+  const info = await withRedis(url, (c) => c.info('commandstats'));
+  const stats: Record<string, CommandStat> = {};
+  for (const m of info.matchAll(/cmdstat_([^:]+):calls=(\d+),usec=(\d+)/g)) stats[m[1]] = { calls: Number(m[2]), usec: Number(m[3]) };
+  return stats;
+}
+
+function waitForReadyMessage(child: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('baseline did not start')), READY_TIMEOUT_MS);
+    child.on('message', (msg: unknown) => {
+      if (isServerReply(msg) && msg.bench === 'ready') {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`server exited early (${code})`)));
+  });
+}
+
+async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
+  const until = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`server exited early (${child.exitCode}); see its log`);
+    const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('server did not answer /healthz');
+}
+
+function serverEnv(port: number, setupToken: string, redisUrl?: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'production',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_ORIGIN: `http://127.0.0.1:${port}`,
+    RATE_LIMIT_MULTIPLIER: '0',
+    LOG_LEVEL: 'warn',
+    SETUP_TOKEN: setupToken,
+  };
+  if (redisUrl) env.REDIS_URL = redisUrl;
+  return env;
+}
+
+/** Starts one arm and resolves once it serves. */
+export async function startArm(opts: ArmOptions): Promise<Arm> {
+  mkdirSync(opts.logDir, { recursive: true });
+  const log = openSync(join(opts.logDir, `${opts.label}.log`), 'a');
+  const port = await freePort();
+  const setupToken = randomBytes(24).toString('hex');
+  const redis = opts.kind === 'redis' ? await startRedis({ appendonly: false }) : undefined;
+  if (redis) applyPriority(await redisPid(redis.url));
+  const prof = opts.profileDir ? ['--cpu-prof', '--cpu-prof-dir', opts.profileDir, '--cpu-prof-name', `${opts.label}.cpuprofile`] : [];
+  const common = { env: serverEnv(port, setupToken, redis?.url), stdio: ['ignore', log, log, 'ipc'] as const, cwd: join(__dirname, '..', '..') };
+  const url = `http://127.0.0.1:${port}`;
+  let child: ChildProcess;
+  if (opts.kind === 'baseline') {
+    child = track(fork(opts.built.baseline, [], { ...common, stdio: [...common.stdio], execArgv: ['--expose-gc', ...prof] }));
+    await waitForReadyMessage(child);
+  } else {
+    const { server, serverWrapper } = opts.built;
+    const execArgv = ['--expose-gc', '--require', serverWrapper, ...server.execArgv, ...prof];
+    child = track(fork(server.entry, [], { ...common, stdio: [...common.stdio], execArgv }));
+    await waitForHealth(url, child);
+  }
+  return new Arm(opts.label, opts.kind, url, setupToken, child, redis);
+}

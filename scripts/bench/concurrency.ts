@@ -1,0 +1,115 @@
+/**
+ * How many concurrent conversations an arm holds, each side sending a message every 10 s, before
+ * p99 passes 100 ms or connections fail. Ramps up in steps; reads memory after a GC at each step.
+ */
+import { readFile } from 'node:fs/promises';
+import type { ArmKind } from './arms';
+import type { Built } from './build';
+import { Session, trafficPasses, type TrafficFigures } from './session';
+import { LISTENER_CAPACITY } from './staff';
+import { slope } from './stats';
+
+const SECONDS_BETWEEN_MESSAGES = 10;
+const P99_LIMIT_MS = 100;
+
+export interface ConcurrencyStep {
+  conversations: number;
+  traffic?: TrafficFigures;
+  heapUsed: number;
+  rss: number;
+  connectFailed: number;
+  connectErrors: Record<string, number>;
+  pairFailed: number;
+}
+
+export interface ConcurrencyResult {
+  label: string;
+  held: number;
+  sockets: number;
+  stopReason: string;
+  heapPerConversation: number;
+  rssPerConversation: number;
+  serverFdLimit: string;
+  steps: ConcurrencyStep[];
+}
+
+export interface ConcurrencyOptions {
+  kind: ArmKind;
+  label: string;
+  built: Built;
+  generators: number;
+  steps: number[];
+  windowMs: number;
+  logDir: string;
+  log: (line: string) => void;
+}
+
+async function fdLimit(pid: number | undefined): Promise<string> {
+  const limits = await readFile(`/proc/${pid}/limits`, 'utf8').catch(() => '');
+  return /Max open files\s+(\d+)\s+(\d+)/.exec(limits)?.slice(1, 3).join('/') ?? 'unknown';
+}
+
+function why(step: ConcurrencyStep): string | undefined {
+  const t = step.traffic;
+  if (step.connectFailed > 0) return `${step.connectFailed} connections failed (${JSON.stringify(step.connectErrors)})`;
+  if (step.pairFailed > 0) return `${step.pairFailed} pairings failed or timed out`;
+  if (!t) return 'no traffic measured';
+  if (t.genBound) return 'load generator saturated';
+  if (!trafficPasses(t, P99_LIMIT_MS)) {
+    return t.latency.p99 >= P99_LIMIT_MS ? `p99 ${t.latency.p99.toFixed(0)} ms` : `lost ${t.sent - t.delivered}, disconnects ${t.disconnects}`;
+  }
+  return undefined;
+}
+
+async function rampStep(s: Session, o: ConcurrencyOptions, target: number, current: number): Promise<ConcurrencyStep> {
+  const added = await s.addConversations(target - current, 500);
+  const conversations = current + added.pair.latency.n;
+  const m = await s.arm.memory();
+  const step: ConcurrencyStep = {
+    conversations, heapUsed: m.heapUsed, rss: m.rss,
+    connectFailed: added.connect.failed, connectErrors: added.connect.errors, pairFailed: added.pair.failed + added.pair.timedOut,
+  };
+  if (step.connectFailed === 0 && step.pairFailed === 0) {
+    const rate = (2 * conversations) / SECONDS_BETWEEN_MESSAGES;
+    step.traffic = await s.traffic(rate, o.windowMs, 5_000);
+  }
+  return step;
+}
+
+/** Ramps one arm up through `steps` conversation counts; stops at the first failing step. */
+export async function runConcurrency(o: ConcurrencyOptions): Promise<ConcurrencyResult> {
+  const top = Math.max(...o.steps);
+  const listenersPerGen = Math.ceil(top / o.generators / LISTENER_CAPACITY);
+  const result: ConcurrencyResult = {
+    label: o.label, held: 0, sockets: 0, stopReason: `reached the last step (${top})`,
+    heapPerConversation: 0, rssPerConversation: 0, serverFdLimit: 'unknown', steps: [],
+  };
+  const s = await Session.open({ kind: o.kind, label: `${o.label}-concurrency`, built: o.built, generators: o.generators, listenersPerGen, logDir: o.logDir });
+  try {
+    result.serverFdLimit = await fdLimit(s.arm.child.pid);
+    const listeners = await s.connectListeners();
+    let current = 0;
+    for (const target of o.steps) {
+      const step = await rampStep(s, o, target, current);
+      result.steps.push(step);
+      current = step.conversations;
+      const t = step.traffic;
+      o.log(`  ${o.label} ${current} conversations: ${t ? `p50 ${t.latency.p50.toFixed(1)} p99 ${t.latency.p99.toFixed(1)} ms, sent ${t.sent} delivered ${t.delivered}` : 'no traffic'}`);
+      const reason = why(step);
+      if (reason) {
+        result.stopReason = `${reason} at ${target}`;
+        break;
+      }
+      result.held = current;
+      result.sockets = current + listeners.connected;
+    }
+  } catch (err) {
+    result.stopReason = `error: ${err instanceof Error ? err.message : String(err)}`;
+  } finally {
+    await s.close().catch(() => undefined);
+  }
+  const points = result.steps.map((p) => ({ x: p.conversations, heap: p.heapUsed, rss: p.rss }));
+  result.heapPerConversation = slope(points.map((p) => ({ x: p.x, y: p.heap })));
+  result.rssPerConversation = slope(points.map((p) => ({ x: p.x, y: p.rss })));
+  return result;
+}

@@ -1,0 +1,107 @@
+/**
+ * Every child process the harness starts is registered here and killed when the harness exits,
+ * however it exits (normal end, exception, Ctrl-C): a benchmark never leaves servers behind.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { cpus, setPriority } from 'node:os';
+
+const children = new Set<ChildProcess>();
+let installed = false;
+let priority = 0;
+
+/** Scheduling priority (nice value, negative = favoured; needs root) of every later child, so
+ * other work on a shared machine disturbs the measurement less. */
+export function setBenchPriority(nice: number): void {
+  priority = nice;
+}
+
+/** Applies the benchmark's priority to a process (also one the harness did not fork, e.g. Redis). */
+export function applyPriority(pid: number | undefined): void {
+  if (priority === 0 || pid === undefined) return;
+  try {
+    setPriority(pid, priority);
+  } catch {
+    // Not permitted: the run goes on at normal priority.
+  }
+}
+
+function killAll(): void {
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  children.clear();
+}
+
+function install(): void {
+  if (installed) return;
+  installed = true;
+  process.on('exit', killAll);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      killAll();
+      process.exit(130);
+    });
+  }
+}
+
+/** Registers a child so it dies with the harness; forgets it once it exits by itself. */
+export function track<T extends ChildProcess>(child: T): T {
+  install();
+  children.add(child);
+  applyPriority(child.pid);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+/** Stops a child: SIGTERM, then SIGKILL after `graceMs`. */
+export function stopChild(child: ChildProcess, graceMs = 3_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc; 0 when unknown. */
+export async function cpuSeconds(pid: number | undefined): Promise<number> {
+  if (pid === undefined) return 0;
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 and 15 of /proc/PID/stat (utime, stime), counted after the ") " that ends comm.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** Busy and total jiffies of the whole machine, from /proc/stat. */
+export async function machineTicks(): Promise<{ busy: number; total: number }> {
+  const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0];
+  const v = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = v.reduce((a, b) => a + b, 0);
+  // idle and iowait are the fourth and fifth fields.
+  return { busy: total - v[3] - v[4], total };
+}
+
+/**
+ * On a shared machine, waits (at most `maxWaitMs`) until other work uses under `limitPct` of one
+ * core, sampled over half a second while the benchmark itself is idle. Returns the last reading.
+ */
+export async function waitForQuiet(limitPct: number, maxWaitMs: number): Promise<number> {
+  const cores = cpus().length;
+  const until = Date.now() + maxWaitMs;
+  for (;;) {
+    const a = await machineTicks();
+    await new Promise((r) => setTimeout(r, 500));
+    const b = await machineTicks();
+    const busyPct = ((100 * (b.busy - a.busy)) / Math.max(1, b.total - a.total)) * cores;
+    if (busyPct < limitPct || Date.now() >= until) return busyPct;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * `tsx scripts/bench/profile.ts [--rate N] [--seconds N] [--conversations N] [--arms a,b] [--nice=-N]`
+ *
+ * Profiles each arm's server (`node --cpu-prof`) under one fixed message rate, so the profiles and
+ * the CPU time per message of the baseline and our arms compare like for like. Prints the CPU per
+ * message, the latency, the Redis commands per message, and each profile's top functions.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { commandStats, type ArmKind, type CommandStat } from './arms';
+import { buildAll, ROOT, type Built } from './build';
+import { setBenchPriority } from './procs';
+import { summarizeFile } from './profile-top';
+import { Session } from './session';
+
+const LABELS: Record<ArmKind, string> = { baseline: 'baseline', memory: 'ours-memory', redis: 'ours-redis' };
+
+function perMessage(before: Record<string, CommandStat>, after: Record<string, CommandStat>, n: number): string {
+  return Object.entries(after)
+    .map(([cmd, a]) => [cmd, (a.calls - (before[cmd]?.calls ?? 0)) / n] as const)
+    .filter(([, v]) => v > 0.001)
+    .sort((a, b) => b[1] - a[1])
+    .map(([cmd, v]) => `${cmd} ${v.toFixed(2)}`)
+    .join(', ');
+}
+
+interface ProfileOptions {
+  rate: number;
+  seconds: number;
+  conversations: number;
+  dir: string;
+  built: Built;
+}
+
+async function profileArm(kind: ArmKind, o: ProfileOptions): Promise<string> {
+  const label = LABELS[kind];
+  const built = o.built;
+  const s = await Session.open({ kind, label: `profile-${label}`, built, generators: 1, listenersPerGen: Math.ceil(o.conversations / 10), logDir: o.dir, profileDir: o.dir, quietWaitMs: 30_000 });
+  let line = `${label}: `;
+  try {
+    await s.connectListeners();
+    await s.addConversations(o.conversations, 500);
+    await s.traffic(o.rate / 2, 3000, 2000);
+    const before = s.arm.redis ? await commandStats(s.arm.redis.url) : {};
+    const t = await s.traffic(o.rate, o.seconds * 1000, 3000);
+    const redis = s.arm.redis ? ` | Redis per message: ${perMessage(before, await commandStats(s.arm.redis.url), t.sent)}` : '';
+    const cpuUs = (pct: number) => ((pct / 100 / t.rate) * 1e6).toFixed(1);
+    line +=
+      `${t.rate}/s, p50 ${t.latency.p50.toFixed(2)} p99 ${t.latency.p99.toFixed(2)} ms, delivered ${t.delivered}/${t.sent}, ` +
+      `CPU per message: server ${cpuUs(t.serverCpuPct)} µs, redis ${cpuUs(t.redisCpuPct)} µs, generator ${cpuUs(t.gen.cpuPct)} µs, other work ${t.foreignCpuPct.toFixed(0)}% of a core${redis}`;
+  } finally {
+    await s.close();
+  }
+  return `${line}\n${summarizeFile(join(o.dir, `profile-${label}.cpuprofile`), 30)}`;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      rate: { type: 'string', default: '6000' },
+      seconds: { type: 'string', default: '15' },
+      conversations: { type: 'string', default: '200' },
+      arms: { type: 'string', default: 'baseline,memory,redis' },
+      nice: { type: 'string', default: '0' },
+    },
+  });
+  setBenchPriority(Number(values.nice));
+  const dir = join(ROOT, 'test-artifacts', 'bench', 'profiles');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const kinds = (values.arms ?? '').split(',').filter((a): a is ArmKind => a in LABELS);
+  const built = await buildAll('dist', kinds.some((k) => k !== 'baseline'));
+  const o = { rate: Number(values.rate), seconds: Number(values.seconds), conversations: Number(values.conversations), dir, built };
+  for (const kind of kinds) console.log(`\n${await profileArm(kind, o)}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,122 @@
+/**
+ * Turns rounds of arm results into one table: each arm's median over rounds, and our arms as a
+ * ratio (or difference) to the baseline measured in the same round.
+ */
+import type { ConcurrencyResult } from './concurrency';
+import type { ArmResult } from './run-arm';
+import type { TrafficFigures } from './session';
+import { median } from './stats';
+
+export interface Round {
+  order: string[];
+  arms: Record<string, ArmResult>;
+}
+
+interface Figure {
+  name: string;
+  get: (a: ArmResult) => number | undefined;
+  /** ratio: ours / baseline; diff: ours - baseline. */
+  compare: 'ratio' | 'diff';
+  digits: number;
+  target?: { memory?: string; redis?: string };
+}
+
+const pairAt = (rate: number, p: 'p50' | 'p99') => (a: ArmResult) => a.pairing.find((x) => x.rate === rate)?.latency[p];
+const rttAt = (i: number, p: 'p50' | 'p99') => (a: ArmResult) => a.rtt[i]?.latency[p];
+
+/** Server (plus Redis) CPU time per relayed message: the cost that bounds throughput on any machine. */
+function cpuPerMessage(t: TrafficFigures | undefined): number | undefined {
+  if (!t || t.rate === 0) return undefined;
+  return ((t.serverCpuPct + t.redisCpuPct) / 100 / t.rate) * 1e6;
+}
+
+const FIGURES: Figure[] = [
+  { name: 'pairing p50 @100/s (ms)', get: pairAt(100, 'p50'), compare: 'diff', digits: 2 },
+  { name: 'pairing p99 @100/s (ms)', get: pairAt(100, 'p99'), compare: 'diff', digits: 2 },
+  { name: 'pairing p50 @500/s (ms)', get: pairAt(500, 'p50'), compare: 'diff', digits: 2 },
+  { name: 'pairing p99 @500/s (ms)', get: pairAt(500, 'p99'), compare: 'diff', digits: 2, target: { redis: '≤ 30 ms' } },
+  { name: 'round trip p50 @25% (ms)', get: rttAt(0, 'p50'), compare: 'diff', digits: 2 },
+  { name: 'round trip p99 @25% (ms)', get: rttAt(0, 'p99'), compare: 'diff', digits: 2 },
+  { name: 'round trip p50 @50% (ms)', get: rttAt(1, 'p50'), compare: 'diff', digits: 2, target: { memory: '≤ +1 ms', redis: '≤ +1 ms' } },
+  { name: 'round trip p99 @50% (ms)', get: rttAt(1, 'p99'), compare: 'diff', digits: 2, target: { memory: '≤ 20 ms', redis: '≤ 20 ms' } },
+  { name: 'round trip p50 @80% (ms)', get: rttAt(2, 'p50'), compare: 'diff', digits: 2 },
+  { name: 'round trip p99 @80% (ms)', get: rttAt(2, 'p99'), compare: 'diff', digits: 2 },
+  { name: 'max sustained (msgs/s)', get: (a) => a.search?.max, compare: 'ratio', digits: 0, target: { memory: '≥ 0.85x', redis: '≥ 0.7x' } },
+  { name: 'server CPU per message @50% (µs)', get: (a) => cpuPerMessage(a.rtt[1]), compare: 'ratio', digits: 1 },
+  { name: 'heap per socket (KiB)', get: (a) => (a.memory ? a.memory.heapPerSocket / 1024 : undefined), compare: 'diff', digits: 2, target: { memory: '≤ +3 KB', redis: '≤ +3 KB' } },
+  { name: 'RSS per socket (KiB)', get: (a) => (a.memory ? a.memory.rssPerSocket / 1024 : undefined), compare: 'diff', digits: 2 },
+];
+
+function fmt(value: number | undefined, digits: number): string {
+  return value === undefined || Number.isNaN(value) ? '–' : value.toFixed(digits);
+}
+
+function fmtCompare(value: number | undefined, f: Figure): string {
+  if (value === undefined || Number.isNaN(value)) return '–';
+  if (f.compare === 'ratio') return `${value.toFixed(2)}x`;
+  return `${value >= 0 ? '+' : ''}${value.toFixed(f.digits)}`;
+}
+
+function values(rounds: Round[], label: string, f: Figure): number[] {
+  return rounds.map((r) => (r.arms[label] ? f.get(r.arms[label]) : undefined)).filter((v): v is number => v !== undefined);
+}
+
+function comparisons(rounds: Round[], label: string, f: Figure): number[] {
+  const out: number[] = [];
+  for (const r of rounds) {
+    const ours = r.arms[label] ? f.get(r.arms[label]) : undefined;
+    const base = r.arms.baseline ? f.get(r.arms.baseline) : undefined;
+    if (ours === undefined || base === undefined) continue;
+    out.push(f.compare === 'ratio' ? (base > 0 ? ours / base : Number.NaN) : ours - base);
+  }
+  return out;
+}
+
+const ARM_TITLES: Record<string, string> = {
+  baseline: 'baseline',
+  'ours-memory': 'ours, in-process',
+  'ours-redis': 'ours, Redis',
+  'baseline-2': 'baseline again (noise)',
+};
+
+/** The markdown table of every figure; columns for the arms that ran. */
+export function figuresTable(rounds: Round[]): string {
+  const labels = Object.keys(ARM_TITLES).filter((l) => rounds.some((r) => r.arms[l]));
+  const others = labels.filter((l) => l !== 'baseline');
+  const head = ['figure', ...labels.flatMap((l) => (l === 'baseline' ? [ARM_TITLES[l]] : [ARM_TITLES[l], 'vs baseline'])), 'target'];
+  const lines = [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`];
+  for (const f of FIGURES) {
+    const cells = [f.name];
+    for (const l of labels) {
+      cells.push(fmt(median(values(rounds, l, f)), f.digits));
+      if (others.includes(l)) cells.push(fmtCompare(median(comparisons(rounds, l, f)), f));
+    }
+    const t = f.target;
+    cells.push(t ? [t.memory && `in-process ${t.memory}`, t.redis && `Redis ${t.redis}`].filter(Boolean).join('; ') : '');
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
+/** The concurrency ramp: conversations held per arm and why it stopped. */
+export function concurrencyTable(results: ConcurrencyResult[]): string {
+  const lines = ['| arm | conversations held | sockets on the server | stopped because | heap per conversation (KiB) | RSS per conversation (KiB) |', '| --- | --- | --- | --- | --- | --- |'];
+  for (const c of results) {
+    lines.push(`| ${ARM_TITLES[c.label] ?? c.label} | ${c.held} | ${c.sockets} | ${c.stopReason} | ${fmt(c.heapPerConversation / 1024, 2)} | ${fmt(c.rssPerConversation / 1024, 2)} |`);
+  }
+  return lines.join('\n');
+}
+
+/** Each arm's run health: generator-bound windows and failures, so a reader can discount them. */
+export function healthNotes(rounds: Round[]): string[] {
+  const notes: string[] = [];
+  rounds.forEach((r, i) => {
+    for (const [label, a] of Object.entries(r.arms)) {
+      if (a.search?.genBound) notes.push(`round ${i + 1}, ${label}: the maximum-rate search stopped on a saturated generator; its maximum is a lower bound.`);
+      const genRtt = a.rtt.filter((t) => t.genBound).length;
+      if (genRtt) notes.push(`round ${i + 1}, ${label}: ${genRtt} round-trip window(s) had a saturated generator.`);
+      for (const f of a.failures) notes.push(`round ${i + 1}, ${label}: failed: ${f}`);
+    }
+  });
+  return notes;
+}

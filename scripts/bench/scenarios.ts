@@ -1,0 +1,151 @@
+/**
+ * The measurements of one arm session: memory per socket, pairing latency, the maximum sustained
+ * message rate, and round trips at fixed rates. Each loop is bounded in steps and time.
+ */
+import { slope } from './stats';
+import { FOREIGN_LIMIT_PCT, trafficPasses, type PairFigures, type Session, type TrafficFigures } from './session';
+
+export interface Sizes {
+  generators: number;
+  listenersPerGen: number;
+  /** Idle visitor counts at which the server's memory is read after a forced GC. */
+  memorySteps: number[];
+  pairRates: number[];
+  pairSeconds: number;
+  trafficConversations: number;
+  search: { start: number; factor: number; windowMs: number; maxSteps: number; refineSteps: number };
+  rttFractions: number[];
+  rttWindowMs: number;
+  drainMs: number;
+  /** Longest wait for other work on a shared machine to stop before each measured window. */
+  quietWaitMs: number;
+}
+
+/** One generator: on two cores a second one would take CPU from the server under test (three busy
+ * processes on two cores), and one socket.io-client process drives the baseline to its limit. */
+export const QUICK: Sizes = {
+  generators: 1,
+  listenersPerGen: 20,
+  memorySteps: [0, 400, 800],
+  pairRates: [100, 500],
+  pairSeconds: 0.4,
+  trafficConversations: 200,
+  search: { start: 3000, factor: 1.5, windowMs: 2000, maxSteps: 7, refineSteps: 0 },
+  rttFractions: [0.25, 0.5, 0.8],
+  rttWindowMs: 2000,
+  drainMs: 1500,
+  quietWaitMs: 10_000,
+};
+
+export const FULL: Sizes = {
+  generators: 1,
+  listenersPerGen: 100,
+  memorySteps: [0, 1000, 2000, 4000],
+  pairRates: [100, 500],
+  pairSeconds: 4,
+  trafficConversations: 1000,
+  search: { start: 2000, factor: 1.25, windowMs: 8000, maxSteps: 14, refineSteps: 2 },
+  rttFractions: [0.25, 0.5, 0.8],
+  rttWindowMs: 10_000,
+  drainMs: 3000,
+  quietWaitMs: 120_000,
+};
+
+export interface MemoryResult {
+  heapPerSocket: number;
+  rssPerSocket: number;
+  points: Array<{ sockets: number; heapUsed: number; rss: number }>;
+}
+
+export interface SearchResult {
+  max: number;
+  /** The search stopped because a generator, not the server, was saturated. */
+  genBound: boolean;
+  steps: TrafficFigures[];
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Heap and RSS slope per idle connected visitor socket, from forced-GC readings at each step. */
+export async function memoryScenario(s: Session, steps: number[]): Promise<MemoryResult> {
+  const points: MemoryResult['points'] = [];
+  let connected = 0;
+  for (const target of steps) {
+    if (target > connected) connected += (await s.connectVisitors(target - connected, 1000)).connected;
+    await pause(300);
+    const m = await s.arm.memory();
+    points.push({ sockets: connected, heapUsed: m.heapUsed, rss: m.rss });
+  }
+  await s.dropIdle();
+  return {
+    heapPerSocket: slope(points.map((p) => ({ x: p.sockets, y: p.heapUsed }))),
+    rssPerSocket: slope(points.map((p) => ({ x: p.sockets, y: p.rss }))),
+    points,
+  };
+}
+
+/** Pairing latency at `rate` new chats per second; the chats are ended afterwards. */
+export async function pairingScenario(s: Session, rate: number, seconds: number): Promise<PairFigures> {
+  const count = Math.max(10, Math.round(rate * seconds));
+  await s.connectVisitors(count, 1000);
+  const figures = await s.pair(count, rate);
+  await s.endAll();
+  await s.dropIdle();
+  return figures;
+}
+
+/** One search window; a failing window that other work on the machine disturbed is run again once. */
+async function step(s: Session, sizes: Sizes, rate: number, log: (t: TrafficFigures) => void): Promise<TrafficFigures> {
+  let t = await s.traffic(Math.round(rate), sizes.search.windowMs, sizes.drainMs);
+  log(t);
+  await pause(500);
+  if (!trafficPasses(t, 50) && t.foreignCpuPct > FOREIGN_LIMIT_PCT) {
+    t = await s.traffic(Math.round(rate), sizes.search.windowMs, sizes.drainMs);
+    log(t);
+    await pause(500);
+  }
+  return t;
+}
+
+/** Raises the rate until a window fails (p99 >= 50 ms, loss, growing backlog) or a generator
+ * saturates, then bisects between the last pass and the first failure. */
+export async function searchMax(s: Session, sizes: Sizes, log: (t: TrafficFigures) => void): Promise<SearchResult> {
+  const { start, factor, maxSteps, refineSteps } = sizes.search;
+  const steps: TrafficFigures[] = [];
+  let rate = start;
+  let lastPass = 0;
+  let firstFail = 0;
+  for (let i = 0; i < maxSteps && rate >= 100; i++) {
+    const t = await step(s, sizes, rate, log);
+    steps.push(t);
+    if (t.genBound) return { max: lastPass, genBound: true, steps };
+    if (trafficPasses(t, 50)) {
+      lastPass = rate;
+      if (firstFail) break;
+      rate *= factor;
+    } else {
+      firstFail = rate;
+      if (lastPass) break;
+      rate /= 2;
+    }
+  }
+  for (let i = 0; i < refineSteps && lastPass && firstFail > lastPass; i++) {
+    const mid = (lastPass + firstFail) / 2;
+    const t = await step(s, sizes, mid, log);
+    steps.push(t);
+    if (t.genBound) return { max: lastPass, genBound: true, steps };
+    if (trafficPasses(t, 50)) lastPass = mid;
+    else firstFail = mid;
+  }
+  return { max: Math.round(lastPass), genBound: false, steps };
+}
+
+/** Round trips at fixed rates (fractions of the baseline's maximum). */
+export async function rttScenario(s: Session, rates: number[], windowMs: number, drainMs: number): Promise<TrafficFigures[]> {
+  const out: TrafficFigures[] = [];
+  for (const rate of rates) {
+    out.push(await s.traffic(Math.round(rate), windowMs, drainMs));
+    await pause(500);
+  }
+  return out;
+}

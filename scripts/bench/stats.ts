@@ -1,0 +1,60 @@
+/** Small statistics for the harness: latency summaries, slopes, medians, backlog trends. */
+import { createHistogram } from 'node:perf_hooks';
+
+export interface LatencySummary {
+  n: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/** Merges per-generator samples (microseconds) into one summary in milliseconds. */
+export function summarize(parts: Uint32Array[]): LatencySummary {
+  const h = createHistogram();
+  let n = 0;
+  for (const part of parts) {
+    for (const us of part) h.record(Math.max(1, us));
+    n += part.length;
+  }
+  if (n === 0) return { n: 0, p50: 0, p99: 0, max: 0 };
+  return { n, p50: h.percentile(50) / 1000, p99: h.percentile(99) / 1000, max: h.max / 1000 };
+}
+
+/** Least-squares slope of y over x. */
+export function slope(points: Array<{ x: number; y: number }>): number {
+  const n = points.length;
+  if (n < 2) return 0;
+  const mx = points.reduce((a, p) => a + p.x, 0) / n;
+  const my = points.reduce((a, p) => a + p.y, 0) / n;
+  const num = points.reduce((a, p) => a + (p.x - mx) * (p.y - my), 0);
+  const den = points.reduce((a, p) => a + (p.x - mx) ** 2, 0);
+  return den === 0 ? 0 : num / den;
+}
+
+export function median(values: number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** Adds per-generator backlog series element by element (they sample on the same period). */
+export function sumSeries(series: number[][]): number[] {
+  const len = Math.min(...series.map((s) => s.length));
+  return Array.from({ length: Number.isFinite(len) ? len : 0 }, (_, i) => series.reduce((a, s) => a + s[i], 0));
+}
+
+/** A backlog grows when its last quarter averages twice its first and more than 10 ms of load. */
+export function backlogGrows(backlog: number[], ratePerSec: number): boolean {
+  const q = Math.floor(backlog.length / 4);
+  if (q < 1) return false;
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const first = mean(backlog.slice(0, q));
+  const last = mean(backlog.slice(-q));
+  return last > 2 * first && last > ratePerSec * 0.01;
+}
+
+export function addCounts(target: Record<string, number>, more: Record<string, number>): Record<string, number> {
+  for (const [k, v] of Object.entries(more)) target[k] = (target[k] ?? 0) + v;
+  return target;
+}

@@ -1,0 +1,109 @@
+/**
+ * Messages between the harness (parent) and its load-generator processes, and the figures they
+ * return. Sent over a fork() IPC channel with 'advanced' serialization, so typed arrays travel as is.
+ */
+
+/** How a generator reaches the arm under test. */
+export interface GenConfig {
+  index: number;
+  url: string;
+  origin: string;
+  /** Visitors of this generator ask for this language; its listeners speak only it, so every
+   * conversation has both ends in this process and one clock measures it. */
+  language: string;
+  /** Source addresses in 127.0.0.0/8 to spread sockets over (ephemeral ports per address). */
+  localAddresses: string[];
+  /** Text of every load message. */
+  text: string;
+}
+
+/** Listeners of one generator: cookies for our server, or a bare count for the baseline relay. */
+export interface ListenerSpec {
+  cookies?: string[];
+  count: number;
+  capacity: number;
+}
+
+export type GenCommand =
+  | { kind: 'init'; config: GenConfig }
+  | { kind: 'listeners'; spec: ListenerSpec }
+  | { kind: 'visitors'; count: number; ratePerSec: number }
+  | { kind: 'pair'; ratePerSec: number; count: number; timeoutMs: number }
+  | { kind: 'traffic'; ratePerSec: number; durationMs: number; drainMs: number; limit?: number }
+  | { kind: 'endAll'; timeoutMs: number }
+  | { kind: 'dropIdle' }
+  | { kind: 'close' };
+
+export type GenRequest = GenCommand & { id: number };
+
+/** How busy the generator itself was during a command: a saturated generator invalidates a run. */
+export interface GenHealth {
+  cpuPct: number;
+  eldP99Ms: number;
+  eldMaxMs: number;
+  rssMb: number;
+}
+
+export interface ConnectResult {
+  connected: number;
+  failed: number;
+  errors: Record<string, number>;
+  ms: number;
+}
+
+export interface PairResult {
+  /** Pairing latencies in microseconds: chat:start to both sides seeing chat:assigned. */
+  samplesUs: Uint32Array;
+  failed: number;
+  timedOut: number;
+  errors: Record<string, number>;
+}
+
+export interface TrafficResult {
+  sent: number;
+  acked: number;
+  delivered: number;
+  ackErrors: Record<string, number>;
+  /** Round trips in microseconds: intended send time to the peer's `message` event. */
+  samplesUs: Uint32Array;
+  /** Messages still in flight, sampled every 250 ms during the measuring window. */
+  backlog: number[];
+  /** p99 of how late the generator sent compared with its schedule. */
+  sendLagP99Ms: number;
+  unmatched: number;
+  disconnects: number;
+  windowMs: number;
+  /** The generator's CPU over the sending window (not the drain). */
+  cpuPct: number;
+}
+
+export interface EndResult {
+  ended: number;
+  failed: number;
+}
+
+export type GenResultBody = ConnectResult | PairResult | TrafficResult | EndResult | Record<string, never>;
+
+export type GenReply =
+  | { id: number; ok: true; body: GenResultBody; health: GenHealth }
+  | { id: number; ok: false; error: string; health: GenHealth };
+
+/** Benchmark-only requests the harness sends to a server process over IPC. */
+export type ServerRequest = { bench: 'memory'; id: number; gc: boolean } | { bench: 'exit'; id: number };
+
+export interface MemoryFigures {
+  heapUsed: number;
+  heapTotal: number;
+  rss: number;
+  external: number;
+}
+
+export type ServerReply = { bench: 'reply'; id: number; memory?: MemoryFigures } | { bench: 'ready'; port: number };
+
+export function isServerReply(value: unknown): value is ServerReply {
+  return typeof value === 'object' && value !== null && 'bench' in value;
+}
+
+export function isGenReply(value: unknown): value is GenReply {
+  return typeof value === 'object' && value !== null && 'id' in value && 'ok' in value && 'health' in value;
+}

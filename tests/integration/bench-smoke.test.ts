@@ -1,0 +1,66 @@
+/**
+ * A tiny round of the benchmark harness (a few conversations, a few seconds) against the baseline
+ * relay and our server with the in-process store, so the harness cannot rot. No timing
+ * assertions: only that every figure is produced and every message delivered.
+ */
+import { buildAll, type Built } from '../../scripts/bench/build';
+import { runArm, type ArmResult } from '../../scripts/bench/run-arm';
+import type { Sizes } from '../../scripts/bench/scenarios';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+
+const TINY: Sizes = {
+  generators: 1,
+  listenersPerGen: 2,
+  memorySteps: [0, 20],
+  pairRates: [20],
+  pairSeconds: 1,
+  trafficConversations: 10,
+  search: { start: 200, factor: 2, windowMs: 1000, maxSteps: 2, refineSteps: 0 },
+  rttFractions: [0.5],
+  rttWindowMs: 1000,
+  drainMs: 5000,
+  quietWaitMs: 0,
+};
+
+let built: Built;
+
+beforeAll(async () => {
+  built = await buildAll('tsx');
+}, 60_000);
+
+async function tinyRun(kind: 'baseline' | 'memory'): Promise<ArmResult> {
+  return runArm({
+    kind,
+    label: `smoke-${kind}`,
+    built,
+    sizes: TINY,
+    referenceRate: 200,
+    logDir: join(tmpdir(), 'ps-bench-smoke'),
+    log: () => undefined,
+  });
+}
+
+function expectFigures(result: ArmResult): void {
+  expect(result.failures).toEqual([]);
+  expect(result.memory?.points).toHaveLength(2);
+  expect(result.pairing).toHaveLength(1);
+  expect(result.pairing[0].latency.n).toBe(20);
+  expect(result.search?.steps.length).toBeGreaterThan(0);
+  expect(result.rtt).toHaveLength(1);
+  const rtt = result.rtt[0];
+  expect(rtt.sent).toBeGreaterThan(0);
+  expect(rtt.delivered).toBe(rtt.sent);
+  expect(rtt.acked).toBe(rtt.sent);
+  expect(rtt.latency.n).toBe(rtt.sent);
+}
+
+describe('benchmark harness smoke run', () => {
+  it('produces every figure against the baseline relay, with every message delivered', async () => {
+    expectFigures(await tinyRun('baseline'));
+  }, 120_000);
+
+  it('produces every figure against our server with the in-process store, with every message delivered', async () => {
+    expectFigures(await tinyRun('memory'));
+  }, 120_000);
+});
