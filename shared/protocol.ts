@@ -66,12 +66,25 @@ export interface ConversationView {
   reason?: EndReason;
 }
 
+/** Extension: one waiting conversation, as staff see it in the queue (no text). */
+export interface QueueItem {
+  conversationId: string;
+  language: string;
+  urgent: boolean;
+  waitedSeconds: number;
+  topic?: string;
+}
+
 export interface QueueSummary {
   waiting: number;
   urgent: number;
   byLanguage: Record<string, number>;
   oldestWaitSeconds: number;
+  /** Extension: the first waiting conversations in routing order (at most QUEUE_LIST_LIMIT). */
+  list?: QueueItem[];
 }
+
+export const QUEUE_LIST_LIMIT = 20;
 
 export type VisitorState =
   | { phase: 'idle' }

@@ -115,6 +115,27 @@ export async function commandStats(url: string): Promise<Record<string, CommandS
   return stats;
 }
 
+/** Counts the commands Redis runs while `work` runs (MONITOR): sent by clients (round trips)
+ * apart from those run inside Lua scripts. For diagnosis only: MONITOR slows Redis down. */
+export async function monitorCommands(url: string, work: () => Promise<void>): Promise<{ client: Record<string, number>; lua: Record<string, number> }> {
+  const counts = { client: {} as Record<string, number>, lua: {} as Record<string, number> };
+  const client = new Redis(url, { maxRetriesPerRequest: 1 });
+  const monitor = await client.monitor();
+  monitor.on('monitor', (_time: string, args: string[], source: string) => {
+    const bucket = source === 'lua' ? counts.lua : counts.client;
+    const cmd = String(args[0]).toLowerCase();
+    bucket[cmd] = (bucket[cmd] ?? 0) + 1;
+  });
+  try {
+    await work();
+    await new Promise((r) => setTimeout(r, 200));
+  } finally {
+    monitor.disconnect();
+    client.disconnect();
+  }
+  return counts;
+}
+
 function waitForReadyMessage(child: ChildProcess): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('baseline did not start')), READY_TIMEOUT_MS);

@@ -8,7 +8,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { commandStats, type ArmKind, type CommandStat } from './arms';
+import { commandStats, monitorCommands, type ArmKind, type CommandStat } from './arms';
 import { buildAll, ROOT, type Built } from './build';
 import { setBenchPriority } from './procs';
 import { summarizeFile } from './profile-top';
@@ -23,6 +23,24 @@ function perMessage(before: Record<string, CommandStat>, after: Record<string, C
     .sort((a, b) => b[1] - a[1])
     .map(([cmd, v]) => `${cmd} ${v.toFixed(2)}`)
     .join(', ');
+}
+
+function perUnitCounts(c: Record<string, number>, n: number): string {
+  return Object.entries(c).sort((a, b) => b[1] - a[1]).map(([cmd, v]) => `${cmd} ${(v / n).toFixed(2)}`).join(', ') || 'none';
+}
+
+/** Redis commands per visitor connection, per pairing and per message, split into round trips
+ * from the server and commands run inside scripts (MONITOR, at a low rate). */
+async function roundTrips(s: Session, url: string): Promise<string> {
+  const n = 50;
+  await s.endAll();
+  const connect = await monitorCommands(url, async () => void (await s.connectVisitors(n, 100)));
+  const pair = await monitorCommands(url, async () => void (await s.pair(n, 50)));
+  let sent = 0;
+  const message = await monitorCommands(url, async () => void (sent = (await s.traffic(200, 2000, 2000)).sent));
+  const line = (what: string, c: { client: Record<string, number>; lua: Record<string, number> }, k: number) =>
+    `  per ${what}: round trips ${perUnitCounts(c.client, k)} | inside scripts ${perUnitCounts(c.lua, k)}`;
+  return ['Redis commands (MONITOR):', line('visitor connection', connect, n), line('pairing', pair, n), line('message', message, Math.max(1, sent))].join('\n');
 }
 
 interface ProfileOptions {
@@ -49,6 +67,7 @@ async function profileArm(kind: ArmKind, o: ProfileOptions): Promise<string> {
     line +=
       `${t.rate}/s, p50 ${t.latency.p50.toFixed(2)} p99 ${t.latency.p99.toFixed(2)} ms, delivered ${t.delivered}/${t.sent}, ` +
       `CPU per message: server ${cpuUs(t.serverCpuPct)} µs, redis ${cpuUs(t.redisCpuPct)} µs, generator ${cpuUs(t.gen.cpuPct)} µs, other work ${t.foreignCpuPct.toFixed(0)}% of a core${redis}`;
+    if (s.arm.redis) line += `\n${await roundTrips(s, s.arm.redis.url)}`;
   } finally {
     await s.close();
   }

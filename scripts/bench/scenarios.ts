@@ -34,7 +34,7 @@ export const QUICK: Sizes = {
   rttFractions: [0.25, 0.5, 0.8],
   rttWindowMs: 2000,
   drainMs: 1500,
-  quietWaitMs: 10_000,
+  quietWaitMs: 3_000,
 };
 
 export const FULL: Sizes = {
@@ -48,7 +48,7 @@ export const FULL: Sizes = {
   rttFractions: [0.25, 0.5, 0.8],
   rttWindowMs: 10_000,
   drainMs: 3000,
-  quietWaitMs: 120_000,
+  quietWaitMs: 30_000,
 };
 
 export interface MemoryResult {

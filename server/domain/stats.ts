@@ -1,5 +1,5 @@
 /** Queue summaries, wait estimates and the supervisors' statistics, computed from the store. */
-import type { QueueSummary, StatsSnapshot } from '../../shared/protocol';
+import { QUEUE_LIST_LIMIT, type QueueItem, type QueueSummary, type StatsSnapshot } from '../../shared/protocol';
 import type { ConversationRecord, PresenceRecord } from '../store/types';
 import { dayOf, iso, secondsBetween, type DomainContext } from './context';
 import { estimateWait, waitModel, type WaitModel } from './eta';
@@ -17,7 +17,7 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid] : Math.round((sorted[mid - 1] + sorted[mid]) / 2);
 }
 
-/** Counts waiting conversations per language, urgent ones, and the oldest wait. */
+/** Counts waiting conversations per language, urgent ones, the oldest wait, and lists the first ones. */
 export function summarise(queued: readonly ConversationRecord[], languages: readonly string[], now: number): QueueSummary {
   const byLanguage: Record<string, number> = Object.fromEntries(languages.map((l) => [l, 0]));
   let urgent = 0;
@@ -27,7 +27,12 @@ export function summarise(queued: readonly ConversationRecord[], languages: read
     if (c.urgent) urgent += 1;
     oldest = Math.min(oldest, c.startedAt);
   }
-  return { waiting: queued.length, urgent, byLanguage, oldestWaitSeconds: secondsBetween(oldest, now) };
+  const list = queued.slice(0, QUEUE_LIST_LIMIT).map((c) => {
+    const item: QueueItem = { conversationId: c.id, language: c.language, urgent: c.urgent, waitedSeconds: secondsBetween(c.startedAt, now) };
+    if (c.topic) item.topic = c.topic;
+    return item;
+  });
+  return { waiting: queued.length, urgent, byLanguage, oldestWaitSeconds: secondsBetween(oldest, now), list };
 }
 
 export class StatsService {

@@ -56,6 +56,8 @@ export interface ConversationRecord {
   rated?: boolean;
   /** The listener who last gave it back to the queue: routing does not offer it to them again. */
   releasedBy?: string;
+  /** The listener's wrap-up, once given. */
+  outcome?: Outcome;
 }
 
 export interface UserRecord {
@@ -214,7 +216,10 @@ export interface Store {
   requeue(input: { conversationId: string; listenerId: string; code: Extract<SystemCode, 'transferred' | 'listener_lost'>; now: number }): Promise<Transition>;
   /** Hands an active conversation to another listener; errors `not_yours`, `not_available`, `at_capacity`. */
   transfer(input: { conversationId: string; fromListenerId: string; toListenerId: string; now: number }): Promise<Transition>;
-  /** Ends a queued or active conversation; ending an ended one changes nothing (no message). */
+  /**
+   * Ends a queued or active conversation. Ending an ended one appends no message and changes
+   * nothing but a first outcome (the wrap-up written after the visitor left) and the block.
+   */
   endConversation(input: EndInput): Promise<Transition>;
   /** errors `not_found`, `not_yours`, `not_chatting` (not active). */
   flagConversation(input: { conversationId: string; listenerId: string; level: FlagLevel; now: number }): Promise<ConversationRecord>;

@@ -36,8 +36,18 @@ describe('statistics helpers', () => {
   });
 
   it('summarises the queue per language with urgent count and oldest wait', () => {
-    const c = (language: string, startedAt: number, urgent = false) => ({ language, startedAt, urgent }) as ConversationRecord;
-    const s = summarise([c('fr', 1000, true), c('nl', 5000), c('fr', 3000)], ['fr', 'nl', 'en'], 11_000);
-    expect(s).toEqual({ waiting: 3, urgent: 1, byLanguage: { fr: 2, nl: 1, en: 0 }, oldestWaitSeconds: 10 });
+    const c = (id: string, language: string, startedAt: number, urgent = false) => ({ id, language, startedAt, urgent }) as ConversationRecord;
+    const s = summarise([c('a', 'fr', 1000, true), c('b', 'nl', 5000), c('c', 'fr', 3000)], ['fr', 'nl', 'en'], 11_000);
+    expect(s).toMatchObject({ waiting: 3, urgent: 1, byLanguage: { fr: 2, nl: 1, en: 0 }, oldestWaitSeconds: 10 });
+    expect(s.list).toEqual([
+      { conversationId: 'a', language: 'fr', urgent: true, waitedSeconds: 10 },
+      { conversationId: 'b', language: 'nl', urgent: false, waitedSeconds: 6 },
+      { conversationId: 'c', language: 'fr', urgent: false, waitedSeconds: 8 },
+    ]);
+  });
+
+  it('lists at most the first twenty waiting conversations', () => {
+    const many = Array.from({ length: 25 }, (_, i) => ({ id: `c${i}`, language: 'en', startedAt: 0, urgent: false }) as ConversationRecord);
+    expect(summarise(many, ['en'], 1000).list).toHaveLength(20);
   });
 });

@@ -14,7 +14,6 @@ export interface ConversationEntry {
   dedup: Map<string, number>;
   /** The first assignment: waits count once and durations run from here, across requeues and transfers. */
   answeredAt?: number;
-  outcome?: Outcome;
   feedback?: { rating: number; comment?: string; at: number };
 }
 

@@ -59,9 +59,13 @@ export function transitionMethods(state: MemoryState): TransitionMethods {
       const entry = requireEntry(state, input.conversationId);
       checkEnder(entry.record, input);
       const before = { ...entry.record };
-      if (before.state === 'ended') return transition(entry, before);
-      closeOut(state, entry, input);
       if (input.blockVisitorUntil !== undefined) blockVisitor(state, entry.record.visitorId, input.blockVisitorUntil);
+      // Once ended, only a first wrap-up (written after the visitor left) and a block still apply.
+      if (before.state === 'ended') {
+        if (input.outcome !== undefined && entry.record.outcome === undefined) entry.record.outcome = structuredClone(input.outcome);
+        return transition(entry, before);
+      }
+      closeOut(state, entry, input);
       state.expiries.set(entry.record.id, state.clock() + input.retentionSeconds * 1000);
       return transition(entry, before, pushSystem(entry, 'ended', input.now));
     },
@@ -129,7 +133,7 @@ function closeOut(state: MemoryState, entry: ConversationEntry, input: EndInput)
   record.endedAt = input.now;
   record.endedBy = input.endedBy;
   if (input.reason !== undefined) record.reason = input.reason;
-  if (input.outcome !== undefined) entry.outcome = structuredClone(input.outcome);
+  if (input.outcome !== undefined) record.outcome = structuredClone(input.outcome);
 }
 
 function blockVisitor(state: MemoryState, visitorId: string, until: number): void {

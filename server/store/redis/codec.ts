@@ -6,6 +6,7 @@ import {
   AGE_RANGES,
   FLAG_LEVELS,
   LISTENER_STATUSES,
+  RISK_LEVELS,
   ROLES,
   type ConversationState,
   type EndedBy,
@@ -14,7 +15,7 @@ import {
   type Sender,
   type SystemCode,
 } from '../../../shared/protocol';
-import type { ConversationRecord, PresenceRecord, SessionRecord, UserRecord, VisitorRecord } from '../types';
+import type { ConversationRecord, Outcome, PresenceRecord, SessionRecord, UserRecord, VisitorRecord } from '../types';
 
 export type Hash = Record<string, string>;
 
@@ -104,7 +105,17 @@ export function toConversation(h: Hash): ConversationRecord | null {
     reason: oneOf(h.reason, END_REASONS),
     rated: h.rated === '1' ? true : undefined,
     releasedBy: h.releasedBy || undefined,
+    outcome: outcomeOf(h),
   });
+}
+
+/** The wrap-up stored flat in a conversation hash. */
+function outcomeOf(h: Hash): Outcome | undefined {
+  const risk = oneOf(h.outcomeRisk, RISK_LEVELS);
+  if (!risk) return undefined;
+  const parsed: unknown = JSON.parse(h.outcomeTopics || '[]');
+  const topics = Array.isArray(parsed) ? parsed.filter((t): t is string => typeof t === 'string') : [];
+  return h.outcomeNote ? { topics, risk, note: h.outcomeNote } : { topics, risk };
 }
 
 /** The visitor in a hash, or null when unknown or expired. */

@@ -40,6 +40,25 @@ export function describeEndingAndFeedback(fx: FixtureAccessor): void {
       expect((await store.dayStats(DAY)).abandoned).toBe(0);
     });
 
+    test('the wrap-up is kept, and a wrap-up sent after the visitor left is saved once', async () => {
+      await activeChat('c1', 'l1');
+      const first = { topics: ['family'], risk: 'high' as const, note: 'call back' };
+      await store.endConversation(endInput('c1', { visitorId: 'v-c1', endedBy: 'visitor' }));
+      const late = await store.endConversation(endInput('c1', { listenerId: 'l1', endedBy: 'listener', outcome: first }));
+      expect(late.previousState).toBe('ended');
+      expect(late.message).toBeUndefined();
+      expect(late.conversation).toMatchObject({ endedBy: 'visitor', outcome: first });
+      await store.endConversation(endInput('c1', { listenerId: 'l1', endedBy: 'listener', outcome: { topics: [], risk: 'none' } }));
+      expect((await store.getConversation('c1'))?.outcome).toEqual(first);
+    });
+
+    test('a listener may still block a visitor who already left', async () => {
+      await activeChat('c1', 'l1');
+      await store.endConversation(endInput('c1', { visitorId: 'v-c1', endedBy: 'visitor' }));
+      await store.endConversation(endInput('c1', { listenerId: 'l1', endedBy: 'listener', blockVisitorUntil: t0 + 3_600_000 }));
+      expect((await store.getVisitor('v-c1'))?.blockedUntil).toBe(t0 + 3_600_000);
+    });
+
     test('the system may end a conversation without naming anyone', async () => {
       await activeChat('c1', 'l1');
       const result = await store.endConversation(endInput('c1', { endedBy: 'system', reason: 'grace_expired' }));

@@ -1,7 +1,9 @@
 --[[
   Ends a queued or active conversation: leaves the queue (counted abandoned) or frees the listener
   (duration recorded), appends the 'ended' system message, optionally blocks the visitor, and
-  makes the transcript expire after the retention period. Ending an ended one changes nothing.
+  makes the transcript expire after the retention period. Ending an ended one changes nothing but
+  the wrap-up (kept if none was saved yet: a listener writes it after the visitor left) and the
+  block.
 
   KEYS[1]  conversation hash
   KEYS[2]  conversation message stream
@@ -42,7 +44,26 @@ local state, listenerId = conv[1], conv[2] or ''
 if listenerId ~= ARGV[2] or conv[3] ~= ARGV[3] then return redis.error_reply('STALE changed') end
 if ARGV[4] ~= '' and listenerId ~= ARGV[4] then return redis.error_reply('APP not_yours') end
 if ARGV[5] ~= '' and conv[4] ~= ARGV[5] then return redis.error_reply('APP not_chatting') end
-if state == 'ended' then return { state, listenerId, 0, redis.call('HGETALL', KEYS[1]) } end
+
+local function saveOutcome()
+  if ARGV[8] == '' or redis.call('HEXISTS', KEYS[1], 'outcomeRisk') == 1 then return end
+  redis.call('HSET', KEYS[1], 'outcomeTopics', ARGV[8], 'outcomeRisk', ARGV[9])
+  if ARGV[10] ~= '' then redis.call('HSET', KEYS[1], 'outcomeNote', ARGV[10]) end
+  redis.call('HINCRBY', KEYS[10], 'risk:' .. ARGV[9], 1)
+  redis.call('EXPIRE', KEYS[10], ARGV[16])
+end
+
+local function blockVisitor()
+  if ARGV[11] ~= '' and redis.call('HGET', KEYS[12], 'id') == conv[4] then
+    redis.call('HSET', KEYS[12], 'blockedUntil', ARGV[11])
+  end
+end
+
+if state == 'ended' then
+  saveOutcome()
+  blockVisitor()
+  return { state, listenerId, 0, redis.call('HGETALL', KEYS[1]) }
+end
 
 local now = tonumber(ARGV[12])
 if state == 'queued' then
@@ -65,14 +86,8 @@ redis.call('SREM', KEYS[9], ARGV[1])
 
 redis.call('HSET', KEYS[1], 'state', 'ended', 'endedAt', ARGV[12], 'endedBy', ARGV[6])
 if ARGV[7] ~= '' then redis.call('HSET', KEYS[1], 'reason', ARGV[7]) end
-if ARGV[8] ~= '' then
-  redis.call('HSET', KEYS[1], 'outcomeTopics', ARGV[8], 'outcomeRisk', ARGV[9])
-  if ARGV[10] ~= '' then redis.call('HSET', KEYS[1], 'outcomeNote', ARGV[10]) end
-  redis.call('HINCRBY', KEYS[10], 'risk:' .. ARGV[9], 1)
-end
-if ARGV[11] ~= '' and redis.call('HGET', KEYS[12], 'id') == conv[4] then
-  redis.call('HSET', KEYS[12], 'blockedUntil', ARGV[11])
-end
+saveOutcome()
+blockVisitor()
 
 local seq = redis.call('HINCRBY', KEYS[1], 'lastSeq', 1)
 redis.call('XADD', KEYS[2], '0-' .. seq, 'from', 'system', 'text', ARGV[14], 'at', ARGV[13], 'code', 'ended')
