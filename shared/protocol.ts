@@ -149,6 +149,22 @@ export interface StatsSnapshot {
   };
 }
 
+/** One point of `GET /api/stats/history` (an extension): figures of the queue and staff at `at`. */
+export interface StatsHistorySample {
+  at: string;
+  waiting: number;
+  urgent: number;
+  oldestWaitSeconds: number;
+  medianWaitSeconds15m: number;
+  active: number;
+  available: number;
+}
+
+/** The body of `GET /api/stats/history?minutes=N`. */
+export interface StatsHistoryReply {
+  samples: StatsHistorySample[];
+}
+
 export type AlertKind = 'flag' | 'long_wait' | 'no_listeners';
 export interface Alert {
   kind: AlertKind;

@@ -1,13 +1,15 @@
 /**
  * The supervisor dashboard once signed in: live figures and alerts from the /supervisor namespace,
- * charts of the last hour built from the same stream, then accounts and quick replies.
+ * charts of the last hour (the server's recorded history, then the same stream), then accounts
+ * and quick replies.
  */
 import { io, type Socket } from 'socket.io-client';
 import type { SupervisorClientEvents, SupervisorServerEvents } from '../../shared/events';
-import type { StatsSnapshot } from '../../shared/protocol';
+import type { StatsHistoryReply, StatsSnapshot } from '../../shared/protocol';
 import { ConnectionStatus } from '../ui/connection-status';
 import { h, mount } from '../ui/dom';
 import { formatTime } from '../ui/format';
+import { api } from '../ui/http';
 import type { StaffI18n } from '../ui/staff-i18n';
 import { TitleBadge } from '../ui/title-badge';
 import { AlertsView } from './alerts-view';
@@ -48,6 +50,7 @@ export class DashboardApp {
     this.render();
     void this.users.load();
     void this.canned.load();
+    void this.loadHistory();
 
     this.socket = io('/supervisor');
     this.socket.on('stats', (snapshot) => this.onStats(snapshot));
@@ -70,6 +73,14 @@ export class DashboardApp {
   close(): void {
     clearInterval(this.timer);
     this.socket.close();
+  }
+
+  /** Seeds the charts; on failure they simply fill from the stream, as before there was history. */
+  private async loadHistory(): Promise<void> {
+    const reply = await api<StatsHistoryReply>('GET', `/api/stats/history?minutes=${WINDOW_MS / 60_000}`);
+    if (!reply.ok) return;
+    this.history.seed(reply.data.samples);
+    this.renderCharts();
   }
 
   private onStats(snapshot: StatsSnapshot): void {

@@ -1,8 +1,9 @@
 /**
  * The last hour of the `stats` stream, kept in memory for the charts: one sample per 10-second
- * bucket (the latest wins), so an hour is at most 360 points whatever the stream's rate.
+ * bucket (the latest wins), so an hour is at most 360 points whatever the stream's rate. The
+ * server's recorded history (GET /api/stats/history) is put before it, so the charts start full.
  */
-import type { StatsSnapshot } from '../../shared/protocol';
+import type { StatsHistorySample, StatsSnapshot } from '../../shared/protocol';
 
 export interface Sample {
   at: number;
@@ -30,6 +31,18 @@ export class StatsHistory {
     if (last && Math.floor(last.at / BUCKET_MS) === Math.floor(at / BUCKET_MS)) this.samples[this.samples.length - 1] = sample;
     else this.samples.push(sample);
     this.trim(at);
+  }
+
+  /** Puts the server's samples first, leaving out those from the time the stream already covers. */
+  seed(points: readonly StatsHistorySample[], now = Date.now()): void {
+    const firstLive = this.samples[0]?.at ?? Infinity;
+    const older = points.flatMap((point) => {
+      const at = Date.parse(point.at);
+      if (Number.isNaN(at) || at >= firstLive) return [];
+      return [{ at, waiting: point.waiting, longestWaitSeconds: point.oldestWaitSeconds, medianWaitSeconds: point.medianWaitSeconds15m }];
+    });
+    this.samples = [...older, ...this.samples];
+    this.trim(now);
   }
 
   /** Samples of the last hour, plus the latest value carried to `now` so the line reaches the present. */

@@ -1,6 +1,6 @@
 /** Queue summaries, wait estimates and the supervisors' statistics, computed from the store. */
 import { QUEUE_LIST_LIMIT, type QueueItem, type QueueSummary, type StatsSnapshot } from '../../shared/protocol';
-import type { ConversationRecord, PresenceRecord } from '../store/types';
+import type { ConversationRecord, PresenceRecord, StatsSample } from '../store/types';
 import { dayOf, iso, secondsBetween, type DomainContext } from './context';
 import { estimateWait, waitModel, type WaitModel } from './eta';
 
@@ -8,6 +8,10 @@ import { estimateWait, waitModel, type WaitModel } from './eta';
 const QUEUE_READ_LIMIT = 5000;
 const MODEL_TTL_MS = 1000;
 const FIFTEEN_MINUTES_MS = 15 * 60 * 1000;
+/** Under the ticker's 30 s sampling period, so each period's first node wins and the others skip. */
+const SAMPLE_GUARD_SECONDS = 25;
+/** The dashboard asks for at most 120 minutes of history. */
+const SAMPLE_KEEP_SECONDS = 3600 * 2;
 
 /** Median of a list of numbers (0 for none). */
 export function median(values: readonly number[]): number {
@@ -101,9 +105,48 @@ export class StatsService {
     };
   }
 
+  /**
+   * Appends a history sample unless another node did within the period; `known` (a snapshot this
+   * node just computed) saves reading the store again. True when this call recorded one.
+   */
+  async recordSample(known?: StatsSnapshot | null): Promise<boolean> {
+    if (!(await this.ctx.store.acquireOnce('stats-sample', SAMPLE_GUARD_SECONDS))) return false;
+    const sample = known ? sampleOf(known) : await this.currentSample();
+    await this.ctx.store.appendStatsSample(sample, SAMPLE_KEEP_SECONDS);
+    return true;
+  }
+
+  /** A sample read without what only the full snapshot needs (flags, today's lists). */
+  private async currentSample(): Promise<StatsSample> {
+    const { store } = this.ctx;
+    const now = this.ctx.clock();
+    const [queue, presences, active, recent] = await Promise.all([
+      this.queueSummary(),
+      store.listPresence(),
+      store.activeCount(),
+      store.recentWaits(now - FIFTEEN_MINUTES_MS),
+    ]);
+    const { waiting, urgent, oldestWaitSeconds } = queue;
+    return { at: now, waiting, urgent, oldestWaitSeconds, medianWaitSeconds15m: median(recent), active, available: listenerStats(presences).available };
+  }
+
   today(): string {
     return dayOf(this.ctx.clock(), this.ctx.config.TIMEZONE);
   }
+}
+
+/** The figures of a snapshot that the history charts keep. */
+export function sampleOf(snapshot: StatsSnapshot): StatsSample {
+  const { queue } = snapshot;
+  return {
+    at: Date.parse(snapshot.at),
+    waiting: queue.waiting,
+    urgent: queue.urgent,
+    oldestWaitSeconds: queue.oldestWaitSeconds,
+    medianWaitSeconds15m: queue.medianWaitSeconds15m,
+    active: snapshot.conversations.active,
+    available: snapshot.listeners.available,
+  };
 }
 
 function listenerStats(presences: readonly PresenceRecord[]): StatsSnapshot['listeners'] {

@@ -1,9 +1,11 @@
 /**
  * The one periodic task of a node (no per-socket timers): claims due cluster timers, keeps routing
  * going, sends queue positions to this node's waiting visitors, queue summaries to its listeners,
- * statistics to its supervisors, and drops staff sockets whose session ended.
+ * statistics to its supervisors, records the dashboard's history, and drops staff sockets whose
+ * session ended.
  */
 import type { Server, Socket } from 'socket.io';
+import type { StatsSnapshot } from '../../shared/protocol';
 import type { SocketDeps } from './deps';
 import { errorSummary } from './handler';
 import type { VisitorSocketData } from './notifier';
@@ -12,6 +14,7 @@ import { staffOf } from './staff-auth';
 export const TICK_MS = 500;
 const QUEUE_EVERY = 2; // ticks: once a second
 const STATS_EVERY = 4; // every 2 s
+const SAMPLE_EVERY = 60; // every 30 s, always a stats round, whose snapshot it reuses
 const SESSIONS_EVERY = 8; // every 4 s: ended sessions lose their sockets within 5 s
 const QUEUE_REFRESH_MS = 30_000;
 
@@ -45,7 +48,10 @@ export class Ticker {
     try {
       await this.deps.domain.lifecycle.runDueTimers();
       if (this.count % QUEUE_EVERY === 0) await this.queues();
-      if (this.count % STATS_EVERY === 0) await this.stats();
+      if (this.count % STATS_EVERY === 0) {
+        const snapshot = await this.stats();
+        if (this.sampleDue()) await this.sample(snapshot);
+      }
       if (this.count % SESSIONS_EVERY === 0) await this.sessions();
     } catch (err) {
       this.deps.logger.error({ err: errorSummary(err) }, 'tick failed');
@@ -92,14 +98,31 @@ export class Ticker {
     );
   }
 
-  private async stats(): Promise<void> {
+  /** Pushes the snapshot to this node's supervisors; null when none is connected (nothing computed). */
+  private async stats(): Promise<StatsSnapshot | null> {
     const nsp = this.io.of('/supervisor');
-    if (nsp.sockets.size === 0) return;
+    if (nsp.sockets.size === 0) return null;
     const snapshot = await this.deps.domain.stats.snapshot();
     const json = JSON.stringify({ ...snapshot, at: '' });
-    if (json === this.lastStats) return;
+    if (json === this.lastStats) return snapshot;
     this.lastStats = json;
     nsp.local.emit('stats', snapshot);
+    return snapshot;
+  }
+
+  /** Every 30 s, and at the first stats round too, so a fresh deployment has a point at once. */
+  private sampleDue(): boolean {
+    return this.count === STATS_EVERY || this.count % SAMPLE_EVERY === 0;
+  }
+
+  /** One history sample cluster-wide per period, recorded even when no supervisor watches. */
+  private async sample(snapshot: StatsSnapshot | null): Promise<void> {
+    try {
+      await this.deps.domain.stats.recordSample(snapshot);
+    } catch (err) {
+      // A lost sample only leaves a gap in the charts: the rest of the round goes on.
+      this.deps.logger.warn({ err: errorSummary(err) }, 'stats sample failed');
+    }
   }
 
   /** Sessions that expired or were ended elsewhere lose their sockets here. */

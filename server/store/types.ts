@@ -175,6 +175,17 @@ export interface DayStats {
   durations: number[];
 }
 
+/** One point of the dashboard's history charts: counts and seconds only, never text or ids. */
+export interface StatsSample {
+  at: number;
+  waiting: number;
+  urgent: number;
+  oldestWaitSeconds: number;
+  medianWaitSeconds15m: number;
+  active: number;
+  available: number;
+}
+
 export interface RateLimitOptions {
   keyPrefix: string;
   points: number;
@@ -262,6 +273,10 @@ export interface Store {
   dayStats(day: string): Promise<DayStats>;
   /** Waits (seconds) of conversations answered since `since`. */
   recentWaits(since: number): Promise<number[]>;
+  /** Stores a history sample and drops those older than keepSeconds before it. */
+  appendStatsSample(sample: StatsSample, keepSeconds: number): Promise<void>;
+  /** History samples taken at or after `since`, in time order. */
+  statsSamples(since: number): Promise<StatsSample[]>;
 
   // Cluster-wide timers: one node claims each due timer
   scheduleTimer(key: string, dueAt: number): Promise<void>;

@@ -15,6 +15,7 @@ import { describeMessages } from './store-contract/messages';
 import { describePresence } from './store-contract/presence';
 import { describeRequeueAndTransfer } from './store-contract/requeue-transfer';
 import { describeStatsAndTimers } from './store-contract/stats-and-timers';
+import { describeStatsSamples } from './store-contract/stats-samples';
 import { describeVisitorsAndStart } from './store-contract/visitors-and-start';
 
 /** Declares the contract suite for one Store implementation. `cleanup` defaults to close(). */
@@ -43,6 +44,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     describePresence(fx);
     describeAccountsAndSessions(fx);
     describeStatsAndTimers(fx);
+    describeStatsSamples(fx);
     describeCannedAndLimits(fx);
   });
 }

@@ -1,6 +1,7 @@
 /**
  * The client's logic without a browser: the dictionaries (every key translated, no English left in
- * French or Dutch, the same placeholders everywhere) and the message log (each seq once, gaps seen).
+ * French or Dutch, the same placeholders everywhere), the message log (each seq once, gaps seen)
+ * and the small helpers of the pages.
  */
 import { MessageLog } from '../../client/ui/message-log';
 import { pickLang } from '../../client/ui/i18n/index';
@@ -9,7 +10,8 @@ import * as fr from '../../client/ui/i18n/fr';
 import * as nl from '../../client/ui/i18n/nl';
 import { matchCanned, slashQuery } from '../../client/listener/canned';
 import { niceMax } from '../../client/supervisor/line-chart';
-import type { Message } from '../../shared/protocol';
+import { StatsHistory } from '../../client/supervisor/stats-history';
+import type { Message, StatsSnapshot } from '../../shared/protocol';
 
 const PARTS = ['common', 'visitor', 'staff'] as const;
 /** Words that are the same in English and the other language (checked by a person). */
@@ -87,5 +89,27 @@ describe('small helpers', () => {
 
   it('rounds chart maxima to 1, 2 or 5 times a power of ten', () => {
     expect([0, 1, 3, 7, 12, 49, 51].map(niceMax)).toEqual([1, 1, 5, 10, 20, 50, 100]);
+  });
+
+  it("puts the server's recorded history before the live stream, without the time the stream covers", () => {
+    const now = Date.parse('2030-01-15T12:00:00Z');
+    const iso = (minutesAgo: number) => new Date(now - minutesAgo * 60_000).toISOString();
+    const recorded = (minutesAgo: number, waiting: number) => ({ at: iso(minutesAgo), waiting, urgent: 0, oldestWaitSeconds: 60 * waiting, medianWaitSeconds15m: 30, active: 1, available: 1 });
+    const live: StatsSnapshot = {
+      at: iso(1),
+      queue: { waiting: 9, urgent: 0, byLanguage: { fr: 9 }, oldestWaitSeconds: 540, medianWaitSeconds15m: 30 },
+      listeners: { online: 0, available: 0, away: 0, atCapacity: 0, list: [] },
+      conversations: { active: 0, flagged: [] },
+      today: { started: 9, answered: 0, abandoned: 0, medianWaitSeconds: 0, medianDurationSeconds: 0 },
+    };
+    const history = new StatsHistory();
+    history.add(live, now);
+    history.seed([recorded(70, 1), recorded(40, 2), recorded(10, 3), recorded(1, 4), recorded(0.5, 5)], now);
+    expect(history.window(now).map((s) => [(now - s.at) / 60_000, s.waiting, s.longestWaitSeconds])).toEqual([
+      [40, 2, 120],
+      [10, 3, 180],
+      [1, 9, 540],
+      [0, 9, 540],
+    ]);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The supervisor dashboard against live traffic: it shows the waiting visitor and the listener at
- * capacity, raises an alert (with the flag listed) when the listener flags, draws the charts, and
- * creates an account from the form. Checked with axe in French and Dutch.
+ * capacity, raises an alert (with the flag listed) when the listener flags, draws the charts (seeded
+ * from the recorded history), and creates an account from the form. Checked with axe in French and
+ * Dutch.
  */
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -66,7 +67,10 @@ test('the dashboard shows the waiting visitor and the busy listener, and alerts 
   await screenshots(waiting, 'visitor-waiting-nl');
 
   const dash = await page('fr-BE');
+  // The charts start from the server's recorded history, then follow the stream.
+  const historyReply = dash.waitForResponse((res) => res.url().includes('/api/stats/history'));
   await signIn(dash, `${app.url}/supervisor`, supervisor.username, supervisor.password);
+  expect((await historyReply).status()).toBe(200);
   const waitingTile = dash.locator('.tile', { hasText: S.statWaiting }).first();
   await dash.locator('.tile', { hasText: S.statWaiting }).locator('dd', { hasText: '1' }).first().waitFor();
   expect(await waitingTile.locator('dd').textContent()).toBe('1');

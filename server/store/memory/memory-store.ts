@@ -70,13 +70,21 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
   };
 }
 
-function statsAndCannedMethods(state: MemoryState): Pick<Store, 'dayStats' | 'recentWaits' | 'getCanned' | 'setCanned'> {
+type StatsAndCannedMethods = Pick<Store, 'dayStats' | 'recentWaits' | 'appendStatsSample' | 'statsSamples' | 'getCanned' | 'setCanned'>;
+
+function statsAndCannedMethods(state: MemoryState): StatsAndCannedMethods {
   return {
     async dayStats(day) {
       return state.stats.snapshot(day);
     },
     async recentWaits(since) {
       return state.stats.recentWaits(since);
+    },
+    async appendStatsSample(sample, keepSeconds) {
+      state.stats.addSample(sample, keepSeconds * 1000);
+    },
+    async statsSamples(since) {
+      return state.stats.samplesSince(since);
     },
     async getCanned(language) {
       const responses = state.canned.get(language);

@@ -1,5 +1,5 @@
 /** Anonymous statistics: today's counters per calendar day and the recent waits (no text, ever). */
-import type { DayStats } from '../types';
+import type { DayStats, StatsSample } from '../types';
 import { SortedList } from './sorted-list';
 
 /** Recent waits older than this (relative to the newest) are dropped: the dashboard looks back 15 minutes. */
@@ -11,10 +11,16 @@ interface RecentWait {
   seq: number;
 }
 
+/** A search key for the samples list, which is ordered by time alone. */
+function sampleProbe(at: number): StatsSample {
+  return { at, waiting: 0, urgent: 0, oldestWaitSeconds: 0, medianWaitSeconds15m: 0, active: 0, available: 0 };
+}
+
 export class StatsBook {
   private readonly days = new Map<string, DayStats>();
   private readonly recent = new SortedList<RecentWait>((a, b) => a.at - b.at || a.seq - b.seq);
   private nextSeq = 0;
+  private readonly samples = new SortedList<StatsSample>((a, b) => a.at - b.at);
 
   /** The live counters of a day, created at zero. */
   day(day: string): DayStats {
@@ -46,6 +52,19 @@ export class StatsBook {
   recentWaits(since: number): number[] {
     const start = this.recent.lowerBound({ at: since, seconds: 0, seq: -1 });
     return this.recent.slice(start).map((w) => w.seconds);
+  }
+
+  /** Keeps a history sample (a copy) and drops those older than keepMs before it. */
+  addSample(sample: StatsSample, keepMs: number): void {
+    this.samples.insert({ ...sample });
+    const stale = this.samples.lowerBound(sampleProbe(sample.at - keepMs));
+    if (stale > 0) this.samples.shift(stale);
+  }
+
+  /** Copies of the history samples taken at or after `since`, oldest first. */
+  samplesSince(since: number): StatsSample[] {
+    const start = this.samples.lowerBound(sampleProbe(since));
+    return this.samples.slice(start).map((sample) => ({ ...sample }));
   }
 
   private prune(before: number): void {

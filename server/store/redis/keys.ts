@@ -42,6 +42,8 @@ export function createKeys(prefix: string) {
     dayWaits: (day: string) => `${prefix}st:${day}:waits`,
     dayDurations: (day: string) => `${prefix}st:${day}:durations`,
     recentWaits: `${prefix}st:recent-waits`,
+    // The dashboard's history: one sorted set of compact samples scored by their time.
+    statsSamples: `${prefix}st:samples`,
 
     // Cluster-wide timers, one-shot guards, canned responses, rate limiters.
     timers: `${prefix}timers`,

@@ -10,7 +10,7 @@ import { RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexibl
 import type { CannedResponse, FlagLevel, ListenerStatus, Message, SystemCode } from '../../../shared/protocol';
 import type {
   AppendInput, AppendResult, ConversationRecord, DayStats, EndInput, PresenceRecord, RateLimitOptions,
-  SessionRecord, StartInput, Store, Transition, UserPatch, UserRecord, VisitorRecord,
+  SessionRecord, StartInput, StatsSample, Store, Transition, UserPatch, UserRecord, VisitorRecord,
 } from '../types';
 import { RedisAccounts } from './accounts';
 import type { RedisContext } from './context';
@@ -231,6 +231,12 @@ export class RedisStore implements Store {
   }
   recentWaits(since: number): Promise<number[]> {
     return this.stats.recentWaits(since);
+  }
+  appendStatsSample(sample: StatsSample, keepSeconds: number): Promise<void> {
+    return this.stats.appendStatsSample(sample, keepSeconds);
+  }
+  statsSamples(since: number): Promise<StatsSample[]> {
+    return this.stats.statsSamples(since);
   }
   scheduleTimer(key: string, dueAt: number): Promise<void> {
     return this.stats.scheduleTimer(key, dueAt);

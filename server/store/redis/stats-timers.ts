@@ -1,5 +1,5 @@
 /** Statistics and cluster-wide timers on Redis: counts and seconds only, never message text. */
-import type { DayStats } from '../types';
+import type { DayStats, StatsSample } from '../types';
 import { asHash, type Hash } from './codec';
 import { execPipeline, type RedisContext } from './context';
 
@@ -33,6 +33,26 @@ export class RedisStatsTimers {
     return members.map((member) => Number(member.slice(member.lastIndexOf(':') + 1)));
   }
 
+  /** Adds a history sample and trims, in one transaction, those older than keepSeconds before it. */
+  async appendStatsSample(sample: StatsSample, keepSeconds: number): Promise<void> {
+    const { client, keys } = this.ctx;
+    const keepMs = Math.round(keepSeconds * 1000);
+    await execPipeline(
+      client
+        .multi()
+        .zadd(keys.statsSamples, sample.at, encodeSample(sample))
+        .zremrangebyscore(keys.statsSamples, '-inf', `(${sample.at - keepMs}`)
+        // A deployment that stops sampling does not leave its history behind for ever.
+        .pexpire(keys.statsSamples, keepMs),
+    );
+  }
+
+  /** History samples taken at or after `since`, oldest first. */
+  async statsSamples(since: number): Promise<StatsSample[]> {
+    const members = await this.ctx.client.zrangebyscore(this.ctx.keys.statsSamples, since, '+inf');
+    return members.flatMap((member) => decodeSample(member) ?? []);
+  }
+
   /** Schedules (or moves) a timer; the earliest claimDueTimers after dueAt gets it. */
   async scheduleTimer(key: string, dueAt: number): Promise<void> {
     await this.ctx.client.zadd(this.ctx.keys.timers, dueAt, key);
@@ -55,6 +75,21 @@ export class RedisStatsTimers {
     const ttlMs = Math.max(1, Math.round(ttlSeconds * 1000));
     return (await this.ctx.client.set(this.ctx.keys.once(key), '1', 'PX', ttlMs, 'NX')) === 'OK';
   }
+}
+
+const SAMPLE_FIELDS = ['at', 'waiting', 'urgent', 'oldestWaitSeconds', 'medianWaitSeconds15m', 'active', 'available'] as const;
+
+/** `at:waiting:urgent:oldest:median:active:available`; the time first keeps members unique. */
+function encodeSample(sample: StatsSample): string {
+  return SAMPLE_FIELDS.map((field) => sample[field]).join(':');
+}
+
+/** The sample a member encodes, or null for anything malformed (skipped, never thrown). */
+function decodeSample(member: string): StatsSample | null {
+  const values = member.split(':').map(Number);
+  if (values.length !== SAMPLE_FIELDS.length || !values.every(Number.isFinite)) return null;
+  const [at, waiting, urgent, oldestWaitSeconds, medianWaitSeconds15m, active, available] = values;
+  return { at, waiting, urgent, oldestWaitSeconds, medianWaitSeconds15m, active, available };
 }
 
 function numbers(reply: unknown): number[] {
