@@ -11,9 +11,6 @@ export interface SchemaOptions {
   maxMessageLength: number;
 }
 
-/** Upper bound on raw text before trimming, so huge strings are refused as payloads. */
-const RAW_TEXT_FACTOR = 4;
-
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
 const clientMsgId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
 const username = z.string().trim().min(3).max(64).regex(/^[A-Za-z0-9._-]+$/);
@@ -24,7 +21,9 @@ const afterSeq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 export function makeSchemas(opts: SchemaOptions) {
   const language = z.enum(opts.languages as [string, ...string[]]);
   const topic = z.enum(opts.topics as [string, ...string[]]);
-  const rawText = z.string().max(opts.maxMessageLength * RAW_TEXT_FACTOR);
+  // No length cap here: any string that fits in a packet (the server sizes maxHttpBufferSize) is
+  // judged by `normaliseText`, so a long one is `too_long`, not `invalid_payload`.
+  const rawText = z.string();
   const languages = z.array(language).min(1).max(opts.languages.length);
   const maxConcurrent = z.number().int().min(1).max(10);
 
@@ -101,10 +100,14 @@ export function makeSchemas(opts: SchemaOptions) {
 
 export type Schemas = ReturnType<typeof makeSchemas>;
 
-/** Trims message text and checks its length: `null` when empty, `'too_long'` past the limit. */
+/**
+ * Trims message text and checks its length in characters (code points, so an emoji counts once):
+ * `null` when empty, `'too_long'` past the limit.
+ */
 export function normaliseText(raw: string, maxLength: number): string | null | 'too_long' {
   const text = raw.trim();
   if (text.length === 0) return null;
-  if (text.length > maxLength) return 'too_long';
+  // UTF-16 length is an upper bound of the code point count: count only when it matters.
+  if (text.length > maxLength && [...text].length > maxLength) return 'too_long';
   return text;
 }

@@ -5,7 +5,9 @@
  */
 import type { ChatEnded } from '../../shared/protocol';
 import type { ConversationRecord, Transition } from '../store/types';
+import { afterCommit } from './after-commit';
 import type { DomainContext } from './context';
+import type { StatsService } from './stats';
 import { conversationView, visitorState } from './views';
 
 const NAME_TTL_MS = 30_000;
@@ -13,7 +15,10 @@ const NAME_TTL_MS = 30_000;
 export class Announcer {
   private readonly names = new Map<string, { name: string; at: number }>();
 
-  constructor(private readonly ctx: DomainContext) {}
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly stats: StatsService,
+  ) {}
 
   /** The listener's display name as visitors see it (cached briefly: it rarely changes). */
   async listenerName(userId: string): Promise<string> {
@@ -30,7 +35,11 @@ export class Announcer {
   async assigned(t: Transition, exceptSocketId: string | null = null): Promise<void> {
     const c = t.conversation;
     if (!c.listenerId) return;
-    const [messages, name] = await Promise.all([this.ctx.store.readMessages(c.id, 0), this.listenerName(c.listenerId)]);
+    // Without the history the listener's console syncs by itself; the assignment stands either way.
+    const [messages, name] = await Promise.all([
+      afterCommit(this.ctx, 'read history', this.ctx.store.readMessages(c.id, 0), undefined),
+      afterCommit(this.ctx, 'listener name', this.listenerName(c.listenerId), ''),
+    ]);
     const { notifier } = this.ctx;
     notifier.toListener(c.listenerId, exceptSocketId, 'chat:assigned', { conversation: conversationView(c, this.ctx.clock(), messages) });
     if (t.message) notifier.toVisitor(c.visitorId, 'message', t.message);
@@ -41,16 +50,18 @@ export class Announcer {
     }
   }
 
-  /** The conversation went back to the queue: the visitor waits again, the old listener lets go. */
-  requeued(t: Transition, position: number, estimatedWaitSeconds: number): void {
+  /** The conversation went back to the queue: the visitor waits again (told where), the old listener lets go. */
+  async requeued(t: Transition): Promise<void> {
     const c = t.conversation;
-    const { notifier } = this.ctx;
-    if (t.message) notifier.toVisitor(c.visitorId, 'message', t.message);
-    notifier.visitorSession(c.visitorId, visitorState(c, { position, estimatedWaitSeconds }));
-    notifier.toVisitor(c.visitorId, 'queue:update', { conversationId: c.id, position, estimatedWaitSeconds });
+    const { notifier, store } = this.ctx;
     if (t.previousListenerId) {
       notifier.toListener(t.previousListenerId, null, 'chat:removed', { conversationId: c.id, reason: 'requeued' });
     }
+    if (t.message) notifier.toVisitor(c.visitorId, 'message', t.message);
+    const [position] = await afterCommit(this.ctx, 'queue position', store.queuePositions([c.id]), [0]);
+    const estimatedWaitSeconds = await afterCommit(this.ctx, 'wait estimate', this.stats.estimate(c.language, position), 0);
+    notifier.visitorSession(c.visitorId, visitorState(c, { position, estimatedWaitSeconds }));
+    notifier.toVisitor(c.visitorId, 'queue:update', { conversationId: c.id, position, estimatedWaitSeconds });
   }
 
   /** The conversation ended: both sides get the system message and `chat:ended`. */

@@ -18,11 +18,11 @@ export interface Domain {
 }
 
 export function createDomain(ctx: DomainContext, isOpen: (now: number) => boolean): Domain {
-  const announcer = new Announcer(ctx);
-  const dispatcher = new Dispatcher(ctx, announcer);
   const stats = new StatsService(ctx);
+  const announcer = new Announcer(ctx, stats);
+  const dispatcher = new Dispatcher(ctx, announcer);
   const visitors = new VisitorService(ctx, announcer, dispatcher, stats, isOpen);
-  const listeners = new ListenerService(ctx, announcer, dispatcher, stats);
-  const lifecycle = new Lifecycle(ctx, announcer, dispatcher, visitors, stats);
+  const listeners = new ListenerService(ctx, announcer, dispatcher);
+  const lifecycle = new Lifecycle(ctx, announcer, dispatcher, visitors);
   return { ctx, announcer, dispatcher, stats, visitors, listeners, lifecycle };
 }

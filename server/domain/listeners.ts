@@ -2,12 +2,13 @@
 import { AppError } from '../../shared/errors';
 import type { ConversationView, FlagLevel, ListenerStatus, Message, User } from '../../shared/protocol';
 import type { Outcome, PresenceRecord } from '../store/types';
+import { afterCommit } from './after-commit';
 import type { Announcer } from './announce';
 import { dayOf, iso, type DomainContext } from './context';
 import type { Dispatcher } from './dispatcher';
 import { timerKeys } from './timer-keys';
 import { nextFor } from './routing';
-import type { StatsService } from './stats';
+import { SYNC_LIMIT } from './visitors';
 import { conversationView } from './views';
 
 const QUEUE_HEAD = 500;
@@ -17,19 +18,23 @@ export class ListenerService {
     private readonly ctx: DomainContext,
     private readonly announcer: Announcer,
     private readonly dispatcher: Dispatcher,
-    private readonly stats: StatsService,
   ) {}
 
-  /** A socket of this listener opened: presence up, grace timer off, routing may offer them chats. */
+  /** A socket of this listener opened: presence up, grace timer off. The caller kicks routing once it has told the socket. */
   async connected(user: User): Promise<{ presence: PresenceRecord; conversations: ConversationView[] }> {
     const { store } = this.ctx;
     const now = this.ctx.clock();
     const presence = await store.listenerConnected({ userId: user.id, displayName: user.displayName, languages: user.languages, maxConcurrent: user.maxConcurrent, now });
     await store.cancelTimer(timerKeys.listenerGrace(user.id));
-    const mine = await store.listenerConversations(user.id);
-    const conversations = await Promise.all(mine.map(async (c) => conversationView(c, now, await store.readMessages(c.id, 0))));
-    this.dispatcher.kick();
-    return { presence, conversations };
+    return { presence, conversations: await this.conversationsOf(user.id, new Set()) };
+  }
+
+  /** The listener's active conversations with their history, except those in `known`. */
+  async conversationsOf(userId: string, known: ReadonlySet<string>): Promise<ConversationView[]> {
+    const { store } = this.ctx;
+    const now = this.ctx.clock();
+    const mine = (await store.listenerConversations(userId)).filter((c) => !known.has(c.id));
+    return Promise.all(mine.map(async (c) => conversationView(c, now, await store.readMessages(c.id, 0))));
   }
 
   /** A socket closed: with none left, the grace period starts. */
@@ -58,8 +63,9 @@ export class ListenerService {
     }
     const now = this.ctx.clock();
     const t = await store.assign({ conversationId: id, listenerId: userId, manual: true, now, day: dayOf(now, this.ctx.config.TIMEZONE) });
-    await this.dispatcher.assigned(t, socketId);
-    return conversationView(t.conversation, now, await store.readMessages(id, 0));
+    // The conversation is theirs now: what follows may degrade (the console syncs), never fail the reply.
+    await afterCommit(this.ctx, 'announce assignment', this.dispatcher.assigned(t, socketId), undefined);
+    return conversationView(t.conversation, now, await afterCommit(this.ctx, 'read history', store.readMessages(id, 0), undefined));
   }
 
   /** Stores and relays a message; other tabs of the same listener see it too. */
@@ -75,7 +81,7 @@ export class ListenerService {
 
   async sync(userId: string, conversationId: string, afterSeq: number): Promise<Message[]> {
     await this.own(userId, conversationId);
-    return this.ctx.store.readMessages(conversationId, afterSeq);
+    return this.ctx.store.readMessages(conversationId, afterSeq, SYNC_LIMIT);
   }
 
   async typing(userId: string, conversationId: string, isTyping: boolean): Promise<void> {
@@ -115,12 +121,11 @@ export class ListenerService {
     const now = this.ctx.clock();
     if (to === 'queue') {
       const t = await store.requeue({ conversationId, listenerId: userId, code: 'transferred', now });
-      const [position] = await store.queuePositions([conversationId]);
-      this.announcer.requeued(t, position, await this.stats.estimate(t.conversation.language, position));
+      await this.announcer.requeued(t);
     } else {
       if (to.listenerId === userId) throw new AppError('not_available');
       const t = await store.transfer({ conversationId, fromListenerId: userId, toListenerId: to.listenerId, now });
-      await this.dispatcher.assigned(t);
+      await afterCommit(this.ctx, 'announce transfer', this.dispatcher.assigned(t), undefined);
     }
     this.dispatcher.kick();
   }

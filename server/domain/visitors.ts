@@ -2,6 +2,7 @@
 import { AppError } from '../../shared/errors';
 import type { EndReason, Message, VisitorState } from '../../shared/protocol';
 import type { ConversationRecord, VisitorRecord } from '../store/types';
+import { afterCommit } from './after-commit';
 import type { Announcer } from './announce';
 import { dayOf, type DomainContext } from './context';
 import type { Dispatcher } from './dispatcher';
@@ -9,6 +10,9 @@ import { hashToken, newId, newToken } from './ids';
 import type { StatsService } from './stats';
 import { timerKeys } from './timer-keys';
 import { visitorState } from './views';
+
+/** More than any real conversation holds: a bound on what one `sync` may read. */
+export const SYNC_LIMIT = 10_000;
 
 /** Anonymous sessions last a day at most; the tab forgets the token sooner. */
 const VISITOR_TTL_SECONDS = 24 * 3600;
@@ -79,8 +83,9 @@ export class VisitorService {
       firstMessage: req.firstMessage,
     });
     if (firstMessage) this.ctx.metrics.messagesRelayed.inc({ from: 'visitor' });
-    await store.scheduleTimer(timerKeys.longWait(conversation.id), now + config.LONG_WAIT_ALERT_SECONDS * 1000);
-    const estimatedWaitSeconds = await this.stats.estimate(conversation.language, position);
+    // The visitor is in the queue now: what follows may degrade, never fail the reply.
+    await afterCommit(this.ctx, 'long-wait timer', store.scheduleTimer(timerKeys.longWait(conversation.id), now + config.LONG_WAIT_ALERT_SECONDS * 1000), undefined);
+    const estimatedWaitSeconds = await afterCommit(this.ctx, 'wait estimate', this.stats.estimate(conversation.language, position), 0);
     this.ctx.notifier.visitorSession(visitorId, visitorState(conversation, { position, estimatedWaitSeconds }));
     this.dispatcher.kick();
     return { conversationId: conversation.id, position, estimatedWaitSeconds };
@@ -89,7 +94,12 @@ export class VisitorService {
   /** Stores and relays a message; a repeated clientMsgId answers the original seq and relays nothing. */
   async send(visitorId: string, conversationId: string | undefined, clientMsgId: string, text: string): Promise<Message> {
     if (!conversationId) throw new AppError('not_chatting');
-    const r = await this.ctx.store.appendMessage({ conversationId, from: 'visitor', senderId: visitorId, text, clientMsgId, now: this.ctx.clock() });
+    const r = await this.ctx.store
+      .appendMessage({ conversationId, from: 'visitor', senderId: visitorId, text, clientMsgId, now: this.ctx.clock() })
+      .catch((err: unknown) => {
+        // For the visitor an expired conversation is simply no conversation.
+        throw err instanceof AppError && err.code === 'not_found' ? new AppError('not_chatting') : err;
+      });
     if (!r.duplicate) {
       this.ctx.metrics.messagesRelayed.inc({ from: 'visitor' });
       if (r.listenerId) this.ctx.notifier.toListener(r.listenerId, null, 'message', r.message);
@@ -101,7 +111,7 @@ export class VisitorService {
   async sync(visitorId: string, conversationId: string, afterSeq: number): Promise<Message[]> {
     const c = await this.ctx.store.getConversation(conversationId);
     if (!c || c.visitorId !== visitorId) throw new AppError('not_found');
-    return this.ctx.store.readMessages(conversationId, afterSeq);
+    return this.ctx.store.readMessages(conversationId, afterSeq, SYNC_LIMIT);
   }
 
   /** Leaves the queue or ends the chat; ending twice is fine. */

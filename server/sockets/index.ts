@@ -8,7 +8,10 @@ import { listenerNamespace } from './listener';
 import { supervisorNamespace } from './supervisor';
 import { visitorNamespace } from './visitor';
 
-/** UTF-8 takes at most 3 bytes per UTF-16 unit; raw text may be 4x the limit before trimming. */
+/**
+ * Room for the longest message: up to 6 bytes a character (UTF-8 or a JSON escape), twice over for
+ * whitespace that trimming removes, plus the envelope. Larger packets close the socket.
+ */
 export function maxPacketBytes(config: Pick<Config, 'MAX_MESSAGE_LENGTH'>): number {
   return config.MAX_MESSAGE_LENGTH * 4 * 3 + 4096;
 }

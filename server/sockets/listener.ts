@@ -29,11 +29,19 @@ export function listenerNamespace(nsp: Namespace, deps: SocketDeps): void {
   });
 }
 
+/**
+ * Sends the listener's state, then lets routing run: a chat assigned while the state was being
+ * read (by another node, say) is sent after it, so the console never drops it.
+ */
 async function greet(socket: Socket, deps: SocketDeps): Promise<void> {
   const { user } = staffOf(socket);
-  const { presence, conversations } = await deps.domain.listeners.connected(user);
-  const queue = await deps.domain.stats.queueSummary();
+  const { listeners, stats, dispatcher } = deps.domain;
+  const { presence, conversations } = await listeners.connected(user);
+  const queue = await stats.queueSummary();
   socket.emit('listener:state', { user, status: presence.status, conversations, queue });
+  const known = new Set(conversations.map((c) => c.id));
+  for (const conversation of await listeners.conversationsOf(user.id, known)) socket.emit('chat:assigned', { conversation });
+  dispatcher.kick();
 }
 
 function registerHandlers(socket: Socket, deps: SocketDeps): void {

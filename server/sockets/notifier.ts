@@ -20,6 +20,8 @@ export interface VisitorSocketData {
   phase: VisitorState['phase'];
   lastPosition?: number;
   lastQueueUpdateAt?: number;
+  /** Counts phase changes pushed to this socket, so a slower greeting never overwrites a newer one. */
+  phaseVersion?: number;
 }
 
 const PHASE_EVENT = 'visitor:phase';
@@ -66,6 +68,7 @@ export class SocketNotifier implements Notifier {
       if (!socket) continue;
       const data = socket.data as VisitorSocketData;
       data.phase = state.phase;
+      data.phaseVersion = (data.phaseVersion ?? 0) + 1;
       data.conversationId = state.phase === 'idle' ? data.conversationId : state.conversationId;
       if (state.phase === 'queued') data.lastPosition = state.position;
       socket.emit('session', { token: data.token, state });
