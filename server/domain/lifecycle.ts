@@ -6,7 +6,6 @@
 import type { Announcer } from './announce';
 import { iso, type DomainContext } from './context';
 import type { Dispatcher } from './dispatcher';
-import type { StatsService } from './stats';
 import { timerKeys } from './timer-keys';
 import type { VisitorService } from './visitors';
 import { errorSummary } from '../logger';
@@ -22,7 +21,6 @@ export class Lifecycle {
     private readonly announcer: Announcer,
     private readonly dispatcher: Dispatcher,
     private readonly visitors: VisitorService,
-    private readonly stats: StatsService,
   ) {}
 
   /** The visitor's socket closed: their place or chat is kept for the grace period. */
@@ -69,8 +67,7 @@ export class Lifecycle {
     const conversations = await store.listenerConversations(userId);
     for (const c of conversations) {
       const t = await store.requeue({ conversationId: c.id, listenerId: userId, code: 'listener_lost', now: this.ctx.clock() });
-      const [position] = await store.queuePositions([c.id]);
-      this.announcer.requeued(t, position, await this.stats.estimate(c.language, position));
+      await this.announcer.requeued(t);
     }
     const after = await store.getPresence(userId);
     if (after && after.connections === 0 && after.load === 0) await store.removePresence(userId);

@@ -55,8 +55,11 @@ export function visitorNamespace(nsp: Namespace, deps: SocketDeps): void {
 /** Cancels a running grace period and tells the visitor where they are. */
 async function greet(socket: Socket, deps: SocketDeps): Promise<void> {
   const data = dataOf(socket);
+  const version = data.phaseVersion ?? 0;
   await deps.domain.lifecycle.visitorConnected(data.visitorId);
   const { state } = await deps.domain.visitors.state(data.conversationId);
+  // A phase change pushed while we were reading is newer than what we read.
+  if ((data.phaseVersion ?? 0) !== version) return;
   data.phase = state.phase;
   if (state.phase === 'queued') data.lastPosition = state.position;
   socket.emit('session', { token: data.token, state });

@@ -1,6 +1,6 @@
 /** The in-process store's data and the indexes that keep every operation free of full scans. */
 import type { CannedResponse, Message } from '../../../shared/protocol';
-import type { ConversationRecord, Outcome, PresenceRecord, SessionRecord, UserRecord, VisitorRecord } from '../types';
+import type { ConversationRecord, PresenceRecord, SessionRecord, UserRecord, VisitorRecord } from '../types';
 import { LanguageQueues } from './language-queues';
 import { compareStrings, SortedList } from './sorted-list';
 import { StatsBook } from './stats-book';
