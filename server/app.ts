@@ -2,6 +2,7 @@
  * createApp(deps) builds the HTTP server, the Express app and the Socket.IO server around a store,
  * without binding a port: tests start as many instances as they like on port 0.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer, type RequestListener, type Server as HttpServer } from 'node:http';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
@@ -13,7 +14,8 @@ import { createDomain, type Domain } from './domain';
 import type { Clock, DomainContext } from './domain/context';
 import { parseOpeningHours } from './domain/opening-hours';
 import { createHttpApp } from './http';
-import { createLogger } from './logger';
+import { initAddressKey } from './http/rate-limits';
+import { createLogger, errorSummary } from './logger';
 import { createMetrics, type Metrics } from './metrics';
 import { Inflight } from './sockets/handler';
 import { attachNamespaces, createSocketServer } from './sockets';
@@ -30,6 +32,8 @@ export interface AppDeps {
   store: Store;
   logger?: Logger;
   clock?: Clock;
+  /** This instance's id among the server nodes; random by default (a restarted node is a new one). */
+  nodeId?: string;
 }
 
 export interface App {
@@ -47,6 +51,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const { config, store } = deps;
   const logger = deps.logger ?? createLogger(config.LOG_LEVEL);
   const clock = deps.clock ?? Date.now;
+  const nodeId = deps.nodeId ?? randomUUID();
+  // Before anything hashes an address: every node must hash with the same key.
+  await initAddressKey(store);
   const hours = parseOpeningHours(config.OPENING_HOURS, config.TIMEZONE);
   // Express must be the server's listener before engine.io attaches, so engine.io answers its own
   // path first; Express itself is built below, once the domain exists.
@@ -66,11 +73,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
         io.of('/supervisor').in(rooms.session(sid)).disconnectSockets(true);
       }
     },
+    // A listener's new languages or capacity may make waiting conversations routable.
+    onPresenceChange: () => domain.dispatcher.kick(),
   });
   const notifier = new SocketNotifier(io, redisClients.length > 0, logger.child({ component: 'notifier' }));
   // The sampler runs at scrape time, after `domain` below exists.
   const metrics = createMetrics(() => sampleMetrics(domain));
-  const ctx: DomainContext = { store, config, notifier, clock, logger: logger.child({ component: 'domain' }), metrics };
+  const ctx: DomainContext = { store, nodeId, config, notifier, clock, logger: logger.child({ component: 'domain' }), metrics };
   const domain = createDomain(ctx, (now) => hours.isOpen(now));
 
   const express = createHttpApp({
@@ -84,6 +93,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const schemas = makeSchemas({ languages: config.LANGUAGES, topics: config.TOPICS, maxMessageLength: config.MAX_MESSAGE_LENGTH });
   const socketDeps = { config, domain, accounts, schemas, limits: createSocketLimits(store, config), metrics, logger: logger.child({ component: 'sockets' }), inflight };
   attachNamespaces(io, socketDeps);
+  // Known to the store before the first socket, so a crash of this node is noticed.
+  await domain.lifecycle.heartbeat();
   const ticker = new Ticker(io, socketDeps);
   ticker.start();
   await accounts.announceSetupToken();
@@ -97,6 +108,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       io.of('/supervisor').local.emit('server:shutdown');
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await inflight.drain();
+      await domain.lifecycle.leave().catch((err: unknown) => logger.warn({ err: errorSummary(err) }, 'leaving the store failed'));
       await Promise.all(redisClients.map((c) => c.quit().catch(() => undefined)));
     },
   };

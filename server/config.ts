@@ -47,6 +47,8 @@ const envSchema = z.object({
   VISITOR_GRACE_SECONDS: num(120),
   /** How long a disconnected listener keeps their chats. */
   LISTENER_GRACE_SECONDS: num(60),
+  /** A server node silent (no heartbeat in the store) this long is presumed dead: its sockets count as disconnected. */
+  NODE_TIMEOUT_SECONDS: num(15, 1),
   /** Wait after which supervisors get a long_wait alert. */
   LONG_WAIT_ALERT_SECONDS: num(300, 1),
   /** How long a transcript is kept after its conversation ends. */

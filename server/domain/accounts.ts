@@ -2,15 +2,17 @@
  * Staff accounts and their sessions: argon2id passwords, opaque session tokens of which the store
  * keeps only the sha256, first-run setup with a one-time token. No default account ever exists.
  */
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import argon2 from 'argon2';
-import { parseCookie } from 'cookie';
 import type { Logger } from 'pino';
 import { AppError } from '../../shared/errors';
 import type { Role, User } from '../../shared/protocol';
 import type { Config } from '../config';
 import type { SessionRecord, Store, UserPatch, UserRecord } from '../store/types';
 import { errorSummary } from '../logger';
+import { readSessionCookie, safeEqual, sessionIdOf, verifyPassword } from './credentials';
+
+export { readSessionCookie, safeEqual, SESSION_COOKIE, sessionIdOf } from './credentials';
 
 /** OWASP's argon2id baseline: 19 MiB, 2 iterations, 1 lane. */
 const HASH_OPTIONS = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
@@ -18,9 +20,6 @@ const TOKEN_BYTES = 32;
 /** 32 bytes in base64url. */
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 const FIRST_SUPERVISOR_MAX_CONCURRENT = 3;
-
-/** Name of the staff session cookie. */
-export const SESSION_COOKIE = 'ps_sid';
 
 export interface RevokedSessions {
   userId: string;
@@ -34,6 +33,8 @@ export interface AccountsDeps {
   clock: () => number;
   /** Called whenever sessions end, so the socket layer can disconnect them. */
   onRevoke?: (revoked: RevokedSessions) => void;
+  /** Called when an online listener's routing profile changed, so routing can run again. */
+  onPresenceChange?: (userId: string) => void;
 }
 
 export interface SetupInput {
@@ -84,23 +85,6 @@ export function toPublicUser(record: UserRecord): User {
   };
 }
 
-/** The session id the store keeps for a token: its sha256, hex. */
-export function sessionIdOf(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
-
-/** The session token in a raw Cookie header, if any. */
-export function readSessionCookie(cookieHeader: string | undefined): string | undefined {
-  if (!cookieHeader) return undefined;
-  return parseCookie(cookieHeader)[SESSION_COOKIE];
-}
-
-/** Compares two secrets in constant time, whatever their lengths. */
-export function safeEqual(a: string, b: string): boolean {
-  const ha = createHash('sha256').update(a).digest();
-  const hb = createHash('sha256').update(b).digest();
-  return timingSafeEqual(ha, hb) && a.length === b.length;
-}
 
 export class Accounts {
   private readonly setupToken: string;
@@ -226,8 +210,24 @@ export class Accounts {
     if (!updated) throw new AppError('not_found');
     if (changes.active === false || updated.role !== before.role) await this.endSessions(id);
     else if (password !== undefined) await this.endSessions(id, actor?.userId === id ? actor.sessionId : undefined);
+    if (changes.displayName !== undefined || changes.languages !== undefined || changes.maxConcurrent !== undefined) {
+      await this.refreshPresence(updated);
+    }
     this.log.info({ userId: id, fields: Object.keys(changes) }, 'user updated');
     return toPublicUser(updated);
+  }
+
+  /**
+   * Routing reads the profile from the listener's presence, set when they connected: it takes the
+   * change now, not at their next reconnect. The account change stands even if this fails.
+   */
+  private async refreshPresence(user: UserRecord): Promise<void> {
+    const profile = { displayName: user.displayName, languages: [...user.languages], maxConcurrent: user.maxConcurrent };
+    try {
+      if (await this.deps.store.updatePresenceProfile(user.id, profile)) this.deps.onPresenceChange?.(user.id);
+    } catch (err) {
+      this.log.error({ err: errorSummary(err), userId: user.id }, 'presence profile refresh failed');
+    }
   }
 
   /** Ends every session of a user except `keepSessionId`; returns the ended ids. */
@@ -280,14 +280,5 @@ export class Accounts {
   private getDummyHash(): Promise<string> {
     this.dummyHash ??= argon2.hash(randomBytes(32).toString('base64url'), HASH_OPTIONS);
     return this.dummyHash;
-  }
-}
-
-async function verifyPassword(hash: string, password: string): Promise<boolean> {
-  try {
-    return await argon2.verify(hash, password);
-  } catch {
-    // A malformed stored hash must not turn into a 500 that tells the user exists.
-    return false;
   }
 }

@@ -9,6 +9,8 @@ export type Clock = () => number;
 
 export interface DomainContext {
   store: Store;
+  /** This app instance's random id: the store counts its sockets per node, to uncount them if it dies. */
+  nodeId: string;
   config: Config;
   notifier: Notifier;
   clock: Clock;

@@ -79,10 +79,11 @@ export class Dispatcher {
     return raced;
   }
 
-  /** Announces an assignment (automatic or by hand) and records the wait. */
+  /** Announces an assignment (automatic or by hand) and records the wait of a first answer only. */
   async assigned(t: Transition, exceptSocketId: string | null = null): Promise<void> {
     const c: ConversationRecord = t.conversation;
-    if (c.assignedAt !== undefined) this.ctx.metrics.waitSeconds.observe({ language: c.language }, secondsBetween(c.startedAt, c.assignedAt));
+    // A requeued or transferred conversation waited once already: its second answer is no new wait.
+    if (t.firstAnswer && c.assignedAt !== undefined) this.ctx.metrics.waitSeconds.observe({ language: c.language }, secondsBetween(c.startedAt, c.assignedAt));
     await this.announcer.assigned(t, exceptSocketId);
   }
 

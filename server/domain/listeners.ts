@@ -24,7 +24,7 @@ export class ListenerService {
   async connected(user: User): Promise<{ presence: PresenceRecord; conversations: ConversationView[] }> {
     const { store } = this.ctx;
     const now = this.ctx.clock();
-    const presence = await store.listenerConnected({ userId: user.id, displayName: user.displayName, languages: user.languages, maxConcurrent: user.maxConcurrent, now });
+    const presence = await store.listenerConnected({ userId: user.id, nodeId: this.ctx.nodeId, displayName: user.displayName, languages: user.languages, maxConcurrent: user.maxConcurrent, now });
     await store.cancelTimer(timerKeys.listenerGrace(user.id));
     return { presence, conversations: await this.conversationsOf(user.id, new Set()) };
   }
@@ -39,7 +39,7 @@ export class ListenerService {
 
   /** A socket closed: with none left, the grace period starts. */
   async disconnected(userId: string): Promise<void> {
-    const presence = await this.ctx.store.listenerDisconnected(userId);
+    const presence = await this.ctx.store.listenerDisconnected(userId, this.ctx.nodeId);
     if (presence && presence.connections === 0) {
       await this.ctx.store.scheduleTimer(timerKeys.listenerGrace(userId), this.ctx.clock() + this.ctx.config.LISTENER_GRACE_SECONDS * 1000);
     }
@@ -68,13 +68,15 @@ export class ListenerService {
     return conversationView(t.conversation, now, await afterCommit(this.ctx, 'read history', store.readMessages(id, 0), undefined));
   }
 
-  /** Stores and relays a message; other tabs of the same listener see it too. */
-  async send(userId: string, conversationId: string, clientMsgId: string, text: string, socketId: string): Promise<Message> {
+  /**
+   * Stores and relays a message to the visitor. Another open console of the same listener is not
+   * sent a copy (one broadcast per message): it sees the gap in `seq` and syncs.
+   */
+  async send(userId: string, conversationId: string, clientMsgId: string, text: string): Promise<Message> {
     const r = await this.ctx.store.appendMessage({ conversationId, from: 'listener', senderId: userId, text, clientMsgId, now: this.ctx.clock() });
     if (!r.duplicate) {
       this.ctx.metrics.messagesRelayed.inc({ from: 'listener' });
       this.ctx.notifier.toVisitor(r.visitorId, 'message', r.message);
-      this.ctx.notifier.toListener(userId, socketId, 'message', r.message);
     }
     return r.message;
   }

@@ -1,6 +1,2 @@
-/** Names of the cluster-wide timers kept in the store (see lifecycle.ts). */
-export const timerKeys = {
-  visitorGrace: (visitorId: string) => `vg:${visitorId}`,
-  listenerGrace: (userId: string) => `lg:${userId}`,
-  longWait: (conversationId: string) => `lw:${conversationId}`,
-};
+/** Names of the cluster-wide timers (see lifecycle.ts); defined by the store, which starts some itself. */
+export { timerKeys } from '../store/timer-keys';

@@ -14,8 +14,8 @@ import { visitorState } from './views';
 /** More than any real conversation holds: a bound on what one `sync` may read. */
 export const SYNC_LIMIT = 10_000;
 
-/** Anonymous sessions last a day at most; the tab forgets the token sooner. */
-const VISITOR_TTL_SECONDS = 24 * 3600;
+/** Anonymous sessions expire a day after their last use (connects and starts renew it); the tab forgets the token sooner. */
+export const VISITOR_TTL_SECONDS = 24 * 3600;
 
 export interface StartRequest {
   language: string;

@@ -21,7 +21,7 @@ export function authRouter(deps: AuthRouterDeps): Router {
     const { username, password } = parsePayload(deps.schemas.http.login, req.body);
     await deps.loginLimits.beforeAttempt(username, req.ip);
     const { user, token } = await deps.accounts.login(username, password);
-    await deps.loginLimits.succeeded(username);
+    await deps.loginLimits.succeeded(username, req.ip);
     setSessionCookie(res, token, deps.accounts.absoluteSeconds, deps.config);
     res.json({ user });
   });

@@ -9,10 +9,18 @@ import type { Config } from '../config';
 import type { RateLimitOptions, Store } from '../store/types';
 
 /**
- * The key of the address hash. Config has no shared salt, so it is random per process: each node
- * (and each restart) counts an address separately, which keeps addresses unlinkable in Redis.
+ * The key of the address hash, derived from a secret the store keeps for the whole deployment, so
+ * every node (and every restart) counts an address alike. Until initAddressKey runs (tools, and
+ * tests that build the HTTP app alone) a random per-process key stands in.
  */
-const ADDRESS_SECRET = randomBytes(32);
+let addressSecret: Buffer = randomBytes(32);
+
+/** Derives the address key from the store's shared secret; createApp awaits this before it serves. */
+export async function initAddressKey(store: Pick<Store, 'sharedSecret'>): Promise<void> {
+  const secret = await store.sharedSecret('address-hash');
+  // A key of its own, so the stored secret could serve other purposes without linking them.
+  addressSecret = createHmac('sha256', secret).update('client address key').digest();
+}
 
 /** A `rate_limited` error that knows when to try again (the Retry-After header). */
 export class RateLimitedError extends AppError {
@@ -21,9 +29,9 @@ export class RateLimitedError extends AppError {
   }
 }
 
-/** The stored stand-in for a client address: HMAC-SHA256 with a per-process secret. */
+/** The stored stand-in for a client address: HMAC-SHA256 with the deployment's address key. */
 export function addressKey(ip: string | undefined): string {
-  return createHmac('sha256', ADDRESS_SECRET).update(ip ?? 'unknown').digest('base64url');
+  return createHmac('sha256', addressSecret).update(ip ?? 'unknown').digest('base64url');
 }
 
 /** A limiter with its points scaled by the multiplier; null when limits are off. */
@@ -51,39 +59,41 @@ export async function consumeOrThrow(limiter: RateLimiterAbstract | null, key: s
 export interface LoginLimits {
   /** Counts an attempt for this username and address; throws RateLimitedError past a limit. */
   beforeAttempt(username: string, ip: string | undefined): Promise<void>;
-  /** A successful sign-in clears the username's count. */
-  succeeded(username: string): Promise<void>;
+  /** A successful sign-in clears the count of this username from this address. */
+  succeeded(username: string, ip: string | undefined): Promise<void>;
 }
 
 const WINDOW_SECONDS = 15 * 60;
-const PER_USERNAME = 10;
-/** Higher than per username: a team behind one NAT signs in at the start of a shift. */
+/**
+ * Wrong passwords for one account from one address: guessing stops here. Keyed on the address
+ * too, so nobody can lock a listener out by failing on purpose from elsewhere.
+ */
+const PER_USERNAME_ADDRESS = 10;
+/** A backstop against guessing one account from many addresses; high, so it is hard to reach by mischief. */
+const PER_USERNAME = 100;
+/** Higher than per username and address: a team behind one NAT signs in at the start of a shift. */
 const PER_ADDRESS = 30;
 
 function usernameKey(username: string): string {
   return createHash('sha256').update(username.trim().toLowerCase()).digest('base64url');
 }
 
-/** Login limits: per username (guessing one password) and per address (trying many accounts). */
+/** Login limits: per username and address (guessing a password), per username (a backstop), per address (trying many accounts). */
 export function createLoginLimits(store: Store, config: Pick<Config, 'RATE_LIMIT_MULTIPLIER'>): LoginLimits {
-  const byUsername = createLimiter(store, config, {
-    keyPrefix: 'login-user',
-    points: PER_USERNAME,
-    durationSeconds: WINDOW_SECONDS,
-    blockSeconds: WINDOW_SECONDS,
-  });
-  const byAddress = createLimiter(store, config, {
-    keyPrefix: 'login-addr',
-    points: PER_ADDRESS,
-    durationSeconds: WINDOW_SECONDS,
-  });
+  const limiter = (keyPrefix: string, points: number, blockSeconds?: number) =>
+    createLimiter(store, config, { keyPrefix, points, durationSeconds: WINDOW_SECONDS, blockSeconds });
+  const byUsernameAddress = limiter('login-user-addr', PER_USERNAME_ADDRESS, WINDOW_SECONDS);
+  const byUsername = limiter('login-user', PER_USERNAME, WINDOW_SECONDS);
+  const byAddress = limiter('login-addr', PER_ADDRESS);
+  const pairKey = (username: string, ip: string | undefined) => `${usernameKey(username)}:${addressKey(ip)}`;
   return {
     async beforeAttempt(username, ip) {
       await consumeOrThrow(byAddress, addressKey(ip));
+      await consumeOrThrow(byUsernameAddress, pairKey(username, ip));
       await consumeOrThrow(byUsername, usernameKey(username));
     },
-    async succeeded(username) {
-      await byUsername?.delete(usernameKey(username));
+    async succeeded(username, ip) {
+      await byUsernameAddress?.delete(pairKey(username, ip));
     },
   };
 }

@@ -55,7 +55,7 @@ function registerHandlers(socket: Socket, deps: SocketDeps): void {
   on(socket, deps, 'message:send', s.messageSend, async (p) => {
     const text = messageText(p.text, max);
     await deps.limits.listenerMessage(user.id);
-    const message = await listeners.send(user.id, p.conversationId, p.clientMsgId, text, socket.id);
+    const message = await listeners.send(user.id, p.conversationId, p.clientMsgId, text);
     return { seq: message.seq, at: message.at };
   });
   on(socket, deps, 'typing', s.typing, async (p) => {

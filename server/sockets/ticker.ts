@@ -1,8 +1,8 @@
 /**
- * The one periodic task of a node (no per-socket timers): claims due cluster timers, keeps routing
- * going, sends queue positions to this node's waiting visitors, queue summaries to its listeners,
- * statistics to its supervisors, records the dashboard's history, and drops staff sockets whose
- * session ended.
+ * The one periodic task of a node (no per-socket timers): beats the node's heartbeat and reaps
+ * nodes that stopped beating, claims due cluster timers, keeps routing going, sends queue
+ * positions to this node's waiting visitors, queue summaries to its listeners, statistics to its
+ * supervisors, records the dashboard's history, and drops staff sockets whose session ended.
  */
 import type { Server, Socket } from 'socket.io';
 import type { StatsSnapshot } from '../../shared/protocol';
@@ -16,6 +16,8 @@ const QUEUE_EVERY = 2; // ticks: once a second
 const STATS_EVERY = 4; // every 2 s
 const SAMPLE_EVERY = 60; // every 30 s, always a stats round, whose snapshot it reuses
 const SESSIONS_EVERY = 8; // every 4 s: ended sessions lose their sockets within 5 s
+const REAP_EVERY = 4; // every 2 s: a dead node's sockets are uncounted soon after its heartbeat lapses
+const NAMESPACES = ['/visitor', '/listener', '/supervisor'] as const;
 const QUEUE_REFRESH_MS = 30_000;
 
 export class Ticker {
@@ -24,6 +26,8 @@ export class Ticker {
   private busy = false;
   private lastQueue = '';
   private lastStats = '';
+  private lastBeatAt = 0;
+  private beating = false;
 
   constructor(
     private readonly io: Server,
@@ -40,12 +44,14 @@ export class Ticker {
     this.timer = null;
   }
 
-  /** One round; a slow round makes the next ones skip rather than pile up. */
+  /** One round; a slow round makes the next ones skip rather than pile up (the heartbeat does not wait for it). */
   async tick(): Promise<void> {
+    this.beatIfDue();
     if (this.busy) return;
     this.busy = true;
     this.count += 1;
     try {
+      if (this.count % REAP_EVERY === 0) await this.reap();
       await this.deps.domain.lifecycle.runDueTimers();
       if (this.count % QUEUE_EVERY === 0) await this.queues();
       if (this.count % STATS_EVERY === 0) {
@@ -57,6 +63,41 @@ export class Ticker {
       this.deps.logger.error({ err: errorSummary(err) }, 'tick failed');
     } finally {
       this.busy = false;
+    }
+  }
+
+  /** Beats on its own clock, beside a slow round: a busy node must not look dead. */
+  private beatIfDue(): void {
+    const now = Date.now();
+    if (this.beating || now - this.lastBeatAt < this.deps.domain.lifecycle.heartbeatEveryMs) return;
+    this.beating = true;
+    this.lastBeatAt = now;
+    this.deps.domain.lifecycle
+      .heartbeat()
+      .then((alive) => {
+        if (!alive) this.rejoin();
+      })
+      .catch((err: unknown) => this.deps.logger.warn({ err: errorSummary(err) }, 'heartbeat failed'))
+      .finally(() => {
+        this.beating = false;
+      });
+  }
+
+  /**
+   * Other nodes presumed this one dead (it stalled past the timeout) and took back what its
+   * sockets counted. Its clients reconnect, so everything is counted afresh.
+   */
+  private rejoin(): void {
+    this.deps.logger.warn('this node was presumed dead and reaped; disconnecting its sockets so they reconnect');
+    for (const name of NAMESPACES) this.io.of(name).local.disconnectSockets(true);
+  }
+
+  /** Reaps nodes that stopped beating; a failure waits for the next round and holds up nothing else. */
+  private async reap(): Promise<void> {
+    try {
+      await this.deps.domain.lifecycle.reapDeadNodes();
+    } catch (err) {
+      this.deps.logger.warn({ err: errorSummary(err) }, 'reaping dead nodes failed');
     }
   }
 

@@ -39,24 +39,26 @@ export function visitorNamespace(nsp: Namespace, deps: SocketDeps): void {
     void socket.join(rooms.visitor(data.visitorId));
     deps.metrics.socketConnections.inc({ namespace: 'visitor' });
     registerHandlers(socket, deps);
-    socket.on('disconnect', () => {
-      deps.metrics.socketConnections.dec({ namespace: 'visitor' });
-      if (data.phase === 'queued' || data.phase === 'chatting') {
-        void deps.inflight.track(deps.domain.lifecycle.visitorDisconnected(data.visitorId)).catch((err: unknown) => deps.logger.error({ err: errorSummary(err) }, 'visitor disconnect failed'));
-      }
-    });
-    void deps.inflight.track(greet(socket, deps)).catch((err: unknown) => {
+    const ready = deps.inflight.track(greet(socket, deps));
+    ready.catch((err: unknown) => {
       deps.logger.error({ err: errorSummary(err) }, 'visitor greeting failed');
       socket.disconnect(true);
+    });
+    socket.on('disconnect', () => {
+      deps.metrics.socketConnections.dec({ namespace: 'visitor' });
+      // Always, whatever phase this socket last heard of (it may be stale, or greet still running):
+      // the grace handler checks the conversation. After greet, so the node counts up before down.
+      const gone = ready.catch(() => undefined).then(() => deps.domain.lifecycle.visitorDisconnected(data.visitorId));
+      void deps.inflight.track(gone).catch((err: unknown) => deps.logger.error({ err: errorSummary(err) }, 'visitor disconnect failed'));
     });
   });
 }
 
-/** Cancels a running grace period and tells the visitor where they are. */
+/** Counts the socket on this node, cancels a running grace period and tells the visitor where they are. */
 async function greet(socket: Socket, deps: SocketDeps): Promise<void> {
   const data = dataOf(socket);
   const version = data.phaseVersion ?? 0;
-  await deps.domain.lifecycle.visitorConnected(data.visitorId);
+  await deps.domain.lifecycle.visitorConnected(data.visitorId, data.token);
   const { state } = await deps.domain.visitors.state(data.conversationId);
   // A phase change pushed while we were reading is newer than what we read.
   if ((data.phaseVersion ?? 0) !== version) return;
@@ -74,6 +76,7 @@ function registerHandlers(socket: Socket, deps: SocketDeps): void {
   on(socket, deps, 'chat:start', s.chatStart, async (p) => {
     const first = p.firstMessage?.trim() ? { text: messageText(p.firstMessage, max) } : undefined;
     await deps.limits.chatStart(data.visitorId, data.address);
+    await deps.domain.lifecycle.visitorActive(data.visitorId, data.token);
     const result = await visitors.start(data.visitorId, { ...p, firstMessage: first });
     data.conversationId = result.conversationId;
     return result;

@@ -11,187 +11,30 @@
  * - Records returned are copies: mutating them never changes the store.
  */
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { CannedResponse, FlagLevel, ListenerStatus, Message, SystemCode } from '../../shared/protocol';
 import type {
-  AgeRange,
-  CannedResponse,
-  ConversationState,
-  EndedBy,
-  EndReason,
-  FlagLevel,
-  ListenerStatus,
-  Message,
-  RiskLevel,
-  Role,
-  SystemCode,
-} from '../../shared/protocol';
+  AppendInput,
+  AppendResult,
+  ClaimedTimer,
+  ConversationRecord,
+  DayStats,
+  EndInput,
+  ListenerConnectInput,
+  PresenceProfile,
+  PresenceRecord,
+  RateLimitOptions,
+  ReapedNode,
+  ReapInput,
+  SessionRecord,
+  StartInput,
+  StatsSample,
+  Transition,
+  UserPatch,
+  UserRecord,
+  VisitorRecord,
+} from './records';
 
-export interface VisitorRecord {
-  id: string;
-  createdAt: number;
-  /** The visitor's latest conversation (queued, active or ended), if any. */
-  conversationId?: string;
-  blockedUntil?: number;
-}
-
-export interface ConversationRecord {
-  id: string;
-  visitorId: string;
-  language: string;
-  topic?: string;
-  ageRange?: AgeRange;
-  urgent: boolean;
-  state: ConversationState;
-  /** When the visitor asked for a chat. */
-  startedAt: number;
-  /** Queue order key: when it entered the queue; a requeue moves it to the front (see queue-order.ts). */
-  queuedAt: number;
-  assignedAt?: number;
-  endedAt?: number;
-  listenerId?: string;
-  lastSeq: number;
-  flag?: FlagLevel;
-  flaggedAt?: number;
-  endedBy?: EndedBy;
-  reason?: EndReason;
-  rated?: boolean;
-  /** The listener who last gave it back to the queue: routing does not offer it to them again. */
-  releasedBy?: string;
-  /** The listener's wrap-up, once given. */
-  outcome?: Outcome;
-}
-
-export interface UserRecord {
-  id: string;
-  username: string;
-  displayName: string;
-  role: Role;
-  languages: string[];
-  maxConcurrent: number;
-  active: boolean;
-  passwordHash: string;
-  createdAt: number;
-}
-
-export type UserPatch = Partial<Pick<UserRecord, 'displayName' | 'role' | 'languages' | 'maxConcurrent' | 'active' | 'passwordHash'>>;
-
-export interface SessionRecord {
-  /** The hash of the cookie's token, never the token itself. */
-  id: string;
-  userId: string;
-  createdAt: number;
-  lastSeenAt: number;
-  /** Absolute expiry; the idle expiry is lastSeenAt + idleSeconds. */
-  expiresAt: number;
-}
-
-/** A listener's live routing state (one per user, shared by all their sockets on all nodes). */
-export interface PresenceRecord {
-  userId: string;
-  displayName: string;
-  status: ListenerStatus;
-  /** Open sockets across all nodes; 0 while in the grace period. */
-  connections: number;
-  /** Active conversations. */
-  load: number;
-  maxConcurrent: number;
-  languages: string[];
-  /** When they were last given a conversation (0 = never): routing prefers the longest idle. */
-  lastAssignedAt: number;
-}
-
-export interface Outcome {
-  topics: string[];
-  risk: RiskLevel;
-  note?: string;
-}
-
-export interface StartInput {
-  conversationId: string;
-  visitorId: string;
-  language: string;
-  topic?: string;
-  ageRange?: AgeRange;
-  urgent: boolean;
-  now: number;
-  /** Local calendar day (YYYY-MM-DD in the service's zone) for today's counters. */
-  day: string;
-  /** Refuse with `queue_full` when this many conversations already wait. */
-  maxQueued: number;
-  firstMessage?: { text: string; clientMsgId?: string };
-}
-
-export interface AppendInput {
-  conversationId: string;
-  from: 'visitor' | 'listener';
-  /** The visitor's or listener's id: the store checks the conversation is theirs. */
-  senderId: string;
-  text: string;
-  clientMsgId: string;
-  now: number;
-}
-
-export interface AppendResult {
-  message: Message;
-  /** True when this clientMsgId was already stored: `message` is the original, deliver nothing. */
-  duplicate: boolean;
-  visitorId: string;
-  listenerId?: string;
-}
-
-/** A change of conversation state with the system message it appended (absent when nothing changed). */
-export interface Transition {
-  conversation: ConversationRecord;
-  message?: Message;
-  /** The state before the call. */
-  previousState: ConversationState;
-  /** The listener the conversation had before the call, if any. */
-  previousListenerId?: string;
-}
-
-export interface EndInput {
-  conversationId: string;
-  endedBy: EndedBy;
-  reason?: EndReason;
-  /** When a listener ends it, their id: others get `not_yours`. */
-  listenerId?: string;
-  /** When a visitor ends it, their id: others get `not_chatting`. */
-  visitorId?: string;
-  outcome?: Outcome;
-  /** Also block the visitor until this time (`visitor:block`). */
-  blockVisitorUntil?: number;
-  now: number;
-  day: string;
-  /** Transcript and conversation keys expire this long after the end. */
-  retentionSeconds: number;
-}
-
-export interface DayStats {
-  started: number;
-  answered: number;
-  abandoned: number;
-  /** Seconds each answered conversation waited. */
-  waits: number[];
-  /** Seconds each conversation that had a listener lasted from assignment to end. */
-  durations: number[];
-}
-
-/** One point of the dashboard's history charts: counts and seconds only, never text or ids. */
-export interface StatsSample {
-  at: number;
-  waiting: number;
-  urgent: number;
-  oldestWaitSeconds: number;
-  medianWaitSeconds15m: number;
-  active: number;
-  available: number;
-}
-
-export interface RateLimitOptions {
-  keyPrefix: string;
-  points: number;
-  durationSeconds: number;
-  blockSeconds?: number;
-}
+export type * from './records';
 
 export interface Store {
   readonly kind: 'redis' | 'memory';
@@ -204,6 +47,8 @@ export interface Store {
   createVisitor(tokenHash: string, visitorId: string, now: number, ttlSeconds: number): Promise<VisitorRecord>;
   findVisitorByToken(tokenHash: string): Promise<VisitorRecord | null>;
   getVisitor(visitorId: string): Promise<VisitorRecord | null>;
+  /** Moves the expiry of a visitor and their token index to ttlSeconds from now (a long chat keeps its visitor). */
+  touchVisitor(tokenHash: string, visitorId: string, ttlSeconds: number): Promise<void>;
 
   // Conversations
   /** Creates a queued conversation; errors `already_active`, `blocked`, `queue_full`. */
@@ -239,13 +84,19 @@ export interface Store {
   /** Active conversations assigned to this listener. */
   listenerConversations(listenerId: string): Promise<ConversationRecord[]>;
   activeCount(): Promise<number>;
+  /** Active flagged conversations, the longest flagged first. */
   flaggedConversations(): Promise<ConversationRecord[]>;
 
   // Listener presence
-  /** A socket of this listener connected: connections + 1, profile refreshed, status kept (new: available). */
-  listenerConnected(input: { userId: string; displayName: string; languages: string[]; maxConcurrent: number; now: number }): Promise<PresenceRecord>;
-  /** A socket closed: connections - 1 (never below 0). */
-  listenerDisconnected(userId: string): Promise<PresenceRecord | null>;
+  /**
+   * A socket of this listener connected on a node: connections + 1 (counted per node, so a dead
+   * node's sockets can be uncounted), profile refreshed, status kept (new: available).
+   */
+  listenerConnected(input: ListenerConnectInput): Promise<PresenceRecord>;
+  /** A socket closed on a node: connections - 1, only if that node still counts one (never below 0). */
+  listenerDisconnected(userId: string, nodeId: string): Promise<PresenceRecord | null>;
+  /** Refreshes the profile routing uses (after an account change); null and no change without a presence. */
+  updatePresenceProfile(userId: string, profile: PresenceProfile): Promise<PresenceRecord | null>;
   setListenerStatus(userId: string, status: ListenerStatus): Promise<PresenceRecord | null>;
   getPresence(userId: string): Promise<PresenceRecord | null>;
   listPresence(): Promise<PresenceRecord[]>;
@@ -265,6 +116,8 @@ export interface Store {
   createSession(session: SessionRecord): Promise<void>;
   /** The live session, its lastSeenAt moved to now; null when unknown or expired (idle or absolute). */
   touchSession(id: string, now: number, idleSeconds: number): Promise<SessionRecord | null>;
+  /** The live session as touchSession checks it, without moving lastSeenAt (idle checks). */
+  peekSession(id: string, now: number, idleSeconds: number): Promise<SessionRecord | null>;
   deleteSession(id: string): Promise<void>;
   /** Ends every session of a user; returns their ids. */
   deleteUserSessions(userId: string): Promise<string[]>;
@@ -281,8 +134,13 @@ export interface Store {
   // Cluster-wide timers: one node claims each due timer
   scheduleTimer(key: string, dueAt: number): Promise<void>;
   cancelTimer(key: string): Promise<void>;
-  /** Removes and returns up to `limit` timers due at `now`; each is returned to one caller only. */
-  claimDueTimers(now: number, limit: number): Promise<string[]>;
+  /**
+   * Leases up to `limit` timers due at `now`, earliest first: each is due again at `now + leaseMs`,
+   * so another caller claims it then unless it is completed. No two callers hold one lease.
+   */
+  claimDueTimers(now: number, limit: number, leaseMs: number): Promise<ClaimedTimer[]>;
+  /** Removes a claimed timer, unless it was rescheduled since the claim (its due time is no longer leaseUntil). */
+  completeTimer(key: string, leaseUntil: number): Promise<void>;
   /** True for the first caller within ttlSeconds (alert throttling). */
   acquireOnce(key: string, ttlSeconds: number): Promise<boolean>;
 
@@ -292,4 +150,22 @@ export interface Store {
 
   /** A rate limiter kept in this store (shared by all nodes on Redis). */
   createRateLimiter(options: RateLimitOptions): RateLimiterAbstract;
+  /** A random 32-byte base64url secret, created once per store and the same for every node. */
+  sharedSecret(name: string): Promise<string>;
+
+  // Server nodes: each app instance has a random id; one whose heartbeat lapses is presumed dead
+  /** Keeps a node alive for ttlMs; false when it was not known (its first beat, or it had been reaped). */
+  nodeHeartbeat(nodeId: string, ttlMs: number): Promise<boolean>;
+  /** Known nodes whose heartbeat lapsed. */
+  deadNodes(): Promise<string[]>;
+  /**
+   * Forgets a node whose heartbeat lapsed (or any, with `force`): its listener connections are
+   * uncounted, and grace timers start for its visitors and for listeners left with no connection,
+   * as normal disconnects would. Null when the node is alive or already forgotten.
+   */
+  reapNode(input: ReapInput): Promise<ReapedNode | null>;
+  /** A visitor socket opened on a node: counted there, and the visitor's grace timer is cancelled. */
+  visitorConnected(visitorId: string, nodeId: string): Promise<void>;
+  /** A visitor socket closed on a node: uncounted there, and the visitor's grace timer starts. */
+  visitorDisconnected(visitorId: string, nodeId: string, graceDueAt: number): Promise<void>;
 }

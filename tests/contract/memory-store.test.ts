@@ -18,6 +18,20 @@ describe('memory store specifics', () => {
     await store.close();
   });
 
+  test('day statistics are kept about a week, like the Redis keys, not for ever', async () => {
+    const store = createMemoryStore();
+    await store.createVisitor('hash-v1', 'v1', 0, 3600);
+    await store.startConversation({ conversationId: 'c1', visitorId: 'v1', language: 'en', urgent: false, now: 0, day: '2030-01-01', maxQueued: 10 });
+    await store.endConversation({ conversationId: 'c1', endedBy: 'visitor', now: 0, day: '2030-01-08', retentionSeconds: 60 });
+    expect((await store.dayStats('2030-01-01')).started).toBe(1);
+    await store.createVisitor('hash-v2', 'v2', 0, 3600);
+    await store.startConversation({ conversationId: 'c2', visitorId: 'v2', language: 'en', urgent: false, now: 0, day: '2030-01-10', maxQueued: 10 });
+    expect((await store.dayStats('2030-01-01')).started).toBe(0);
+    expect((await store.dayStats('2030-01-08')).abandoned).toBe(1);
+    expect((await store.dayStats('2030-01-10')).started).toBe(1);
+    await store.close();
+  });
+
   test('ping rejects with unavailable once closed', async () => {
     const store = createMemoryStore();
     await store.close();

@@ -12,7 +12,9 @@ import { describeConversationsAndQueue } from './store-contract/conversations-an
 import { describeEndingAndFeedback } from './store-contract/ending-and-feedback';
 import type { FixtureAccessor } from './store-contract/helpers';
 import { describeMessages } from './store-contract/messages';
+import { describeNodes } from './store-contract/nodes';
 import { describePresence } from './store-contract/presence';
+import { describeProfilesAndSecrets } from './store-contract/profiles-secrets';
 import { describeRequeueAndTransfer } from './store-contract/requeue-transfer';
 import { describeStatsAndTimers } from './store-contract/stats-and-timers';
 import { describeStatsSamples } from './store-contract/stats-samples';
@@ -42,6 +44,8 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     describeRequeueAndTransfer(fx);
     describeEndingAndFeedback(fx);
     describePresence(fx);
+    describeNodes(fx);
+    describeProfilesAndSecrets(fx);
     describeAccountsAndSessions(fx);
     describeStatsAndTimers(fx);
     describeStatsSamples(fx);

@@ -74,7 +74,7 @@ describe('POST /api/auth/login', () => {
     expect(res.body.error.code).toBe('bad_credentials');
   });
 
-  it('answers 429 rate_limited with Retry-After once a username had too many attempts', async () => {
+  it('answers 429 rate_limited with Retry-After once a username had too many attempts from one address', async () => {
     h = buildHarness({ env: { RATE_LIMIT_MULTIPLIER: '0.3' } });
     await setUp(h);
     const attempt = () => request(h.app).post('/api/auth/login').send({ username: SUPERVISOR.username, password: 'wrong-password' });
@@ -84,6 +84,16 @@ describe('POST /api/auth/login', () => {
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     // Even the right password waits: the limit is checked before the password.
     await request(h.app).post('/api/auth/login').send({ username: SUPERVISOR.username, password: SUPERVISOR.password }).expect(429);
+  });
+
+  it('wrong passwords sent on purpose from elsewhere do not lock the account owner out', async () => {
+    h = buildHarness({ env: { RATE_LIMIT_MULTIPLIER: '0.3', TRUST_PROXY: '1' } });
+    await setUp(h);
+    const from = (address: string, password: string) =>
+      request(h.app).post('/api/auth/login').set('X-Forwarded-For', address).send({ username: SUPERVISOR.username, password });
+    for (let i = 0; i < 3; i += 1) expect((await from('203.0.113.66', 'wrong-password')).status).toBe(401);
+    expect((await from('203.0.113.66', 'wrong-password')).status).toBe(429);
+    await from('198.51.100.7', SUPERVISOR.password).expect(200);
   });
 
   it('has no limit when RATE_LIMIT_MULTIPLIER is 0', async () => {

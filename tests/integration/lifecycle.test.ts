@@ -26,6 +26,7 @@ import {
   type SessionEvent,
   type SyncAnswer,
 } from '../support/integration-helpers';
+import type { VisitorSocketData } from '../../server/sockets/notifier';
 import { startRedis } from '../support/redis-server';
 import { ack, closeAll, msgId, next, sleep } from '../support/sockets';
 
@@ -106,6 +107,19 @@ describe.each(STORES)('lifecycle on the %s store', (kind) => {
       expect(stats.today.started).toBe(2);
       expect(await next<QueueUpdate>(waiting.socket, 'queue:update', (u) => u.position === 1, 3000)).toBeDefined();
 
+      const back = await joinAsVisitor(t.url, v.token);
+      expect(back.session.state).toMatchObject({ phase: 'ended', conversationId: id, endedBy: 'system' });
+    });
+
+    it('a visitor whose socket missed a phase change still gets a grace period when it drops', async () => {
+      const t = await apps.start(SHORT_GRACE);
+      const v = await joinAsVisitor(t.url);
+      const id = await startChat(v, { language: 'nl' });
+      // As if the `session` push had been lost: this node believes the visitor idle.
+      for (const socket of t.app.io.of('/visitor').sockets.values()) (socket.data as VisitorSocketData).phase = 'idle';
+      v.socket.disconnect();
+
+      await until('the queued visitor is dropped', async () => (await statsOf(t.url)).today.abandoned === 1, PAST_GRACE_MS);
       const back = await joinAsVisitor(t.url, v.token);
       expect(back.session.state).toMatchObject({ phase: 'ended', conversationId: id, endedBy: 'system' });
     });

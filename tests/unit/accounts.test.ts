@@ -20,14 +20,16 @@ function build(env: Record<string, string> = {}) {
   const clock = { now: Date.parse('2025-06-02T12:00:00Z') };
   const store: MemoryStore = createMemoryStore({ clock: () => clock.now });
   const revoked: RevokedSessions[] = [];
+  const presenceChanges: string[] = [];
   const accounts = new Accounts({
     store,
     config: testConfig(env),
     logger: createLogger('info', { write: (line: string) => void logs.push(line) }),
     clock: () => clock.now,
     onRevoke: (r) => revoked.push(r),
+    onPresenceChange: (userId) => presenceChanges.push(userId),
   });
-  return { accounts, store, clock, logs, revoked };
+  return { accounts, store, clock, logs, revoked, presenceChanges };
 }
 
 async function expectCode(promise: Promise<unknown>, code: string): Promise<void> {
@@ -104,6 +106,24 @@ describe('Accounts', () => {
     await t.accounts.updateUser(user.id, { active: false });
     expect(await t.accounts.authenticate(token)).toBeNull();
     expect(t.revoked).toEqual([{ userId: user.id, sessionIds: [sessionIdOf(token)] }]);
+  });
+
+  it("a supervisor's change of languages, capacity or name reaches an online listener's routing at once", async () => {
+    t = build();
+    const user = await t.accounts.createUser(NEW_LISTENER);
+    await t.store.listenerConnected({ userId: user.id, nodeId: 'n1', displayName: 'Robin', languages: ['nl'], maxConcurrent: 2, now: t.clock.now });
+    await t.accounts.updateUser(user.id, { languages: ['fr', 'en'], maxConcurrent: 4, displayName: 'Robin B' });
+    expect(await t.store.getPresence(user.id)).toMatchObject({ languages: ['fr', 'en'], maxConcurrent: 4, displayName: 'Robin B', connections: 1 });
+    expect(t.presenceChanges).toEqual([user.id]);
+  });
+
+  it('a profile change of a listener who is offline creates no presence', async () => {
+    t = build();
+    const user = await t.accounts.createUser(NEW_LISTENER);
+    await t.accounts.updateUser(user.id, { languages: ['fr'] });
+    expect(await t.store.getPresence(user.id)).toBeNull();
+    await t.accounts.updateUser(user.id, { password: 'another long password' });
+    expect(t.presenceChanges).toEqual([]);
   });
 
   it('checks the setup token in constant time and refuses a second setup', async () => {

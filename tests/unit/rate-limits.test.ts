@@ -1,5 +1,5 @@
 import { testConfig } from '../../server/config';
-import { addressKey, consumeOrThrow, createLimiter, createLoginLimits, RateLimitedError } from '../../server/http/rate-limits';
+import { addressKey, consumeOrThrow, createLimiter, createLoginLimits, initAddressKey, RateLimitedError } from '../../server/http/rate-limits';
 import { createMemoryStore } from '../../server/store/memory/memory-store';
 
 describe('addressKey', () => {
@@ -9,6 +9,23 @@ describe('addressKey', () => {
     expect(key).not.toContain('203.0.113');
     expect(key).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(addressKey('203.0.113.8')).not.toBe(key);
+  });
+
+  it("is keyed by the store's shared secret, so every node hashing the same address agrees", async () => {
+    const store = createMemoryStore();
+    const other = createMemoryStore();
+    try {
+      await initAddressKey(store);
+      const first = addressKey('203.0.113.7');
+      await initAddressKey(other);
+      const changed = addressKey('203.0.113.7');
+      await initAddressKey(store);
+      expect(addressKey('203.0.113.7')).toBe(first);
+      expect(changed).not.toBe(first);
+      expect(first).not.toContain(await store.sharedSecret('address-hash'));
+    } finally {
+      await Promise.all([store.close(), other.close()]);
+    }
   });
 });
 
@@ -32,13 +49,28 @@ describe('limiters', () => {
     expect((err as RateLimitedError).retryAfterSeconds).toBeGreaterThanOrEqual(29);
   });
 
-  it('limits login attempts per username, case-insensitively, and clears them on success', async () => {
-    const limits = createLoginLimits(store, testConfig({ RATE_LIMIT_MULTIPLIER: '0.2' })); // 2 per username, 6 per address
+  it('limits login attempts per username and address, case-insensitively, and clears them on success', async () => {
+    const limits = createLoginLimits(store, testConfig({ RATE_LIMIT_MULTIPLIER: '0.2' })); // 2 per username and address
     await limits.beforeAttempt('Alex', '198.51.100.1');
-    await limits.beforeAttempt('alex', '198.51.100.2');
-    await expect(limits.beforeAttempt('ALEX', '198.51.100.3')).rejects.toBeInstanceOf(RateLimitedError);
-    await limits.succeeded('alex');
-    await limits.beforeAttempt('alex', '198.51.100.4');
+    await limits.beforeAttempt('alex', '198.51.100.1');
+    await expect(limits.beforeAttempt('ALEX', '198.51.100.1')).rejects.toBeInstanceOf(RateLimitedError);
+    await limits.succeeded('alex', '198.51.100.1');
+    await limits.beforeAttempt('alex', '198.51.100.1');
+  });
+
+  it('failures from one address do not lock the account for another address', async () => {
+    const limits = createLoginLimits(store, testConfig({ RATE_LIMIT_MULTIPLIER: '0.2' }));
+    await limits.beforeAttempt('sam', '198.51.100.66');
+    await limits.beforeAttempt('sam', '198.51.100.66');
+    await expect(limits.beforeAttempt('sam', '198.51.100.66')).rejects.toBeInstanceOf(RateLimitedError);
+    await limits.beforeAttempt('sam', '198.51.100.67');
+  });
+
+  it('caps attempts per username across addresses, as a backstop', async () => {
+    const limits = createLoginLimits(store, testConfig({ RATE_LIMIT_MULTIPLIER: '0.2' })); // 20 per username
+    for (let i = 0; i < 20; i += 1) await limits.beforeAttempt('robin', `203.0.113.${i}`);
+    await expect(limits.beforeAttempt('robin', '203.0.113.200')).rejects.toBeInstanceOf(RateLimitedError);
+    await limits.beforeAttempt('someone-else', '203.0.113.200');
   });
 
   it('limits login attempts per address across usernames', async () => {

@@ -56,7 +56,7 @@ async function start(overrides: Partial<StartInput> & { conversationId: string }
 }
 
 async function online(s: RedisStore, userId: string, maxConcurrent = 3) {
-  await s.listenerConnected({ userId, displayName: userId, languages: ['en', 'fr'], maxConcurrent, now: t0 });
+  await s.listenerConnected({ userId, nodeId: 'n1', displayName: userId, languages: ['en', 'fr'], maxConcurrent, now: t0 });
 }
 
 async function activeChat(conversationId: string, listenerId: string) {
@@ -209,7 +209,7 @@ describe('assign, requeue and end across nodes', () => {
 
   test('removePresence keeps a listener who still holds conversations or reconnected', async () => {
     await activeChat('c1', 'l1');
-    await store.listenerDisconnected('l1');
+    await store.listenerDisconnected('l1', 'n1');
     await store.removePresence('l1');
     expect(await store.getPresence('l1')).not.toBeNull();
     await online(store, 'l2');
@@ -265,9 +265,9 @@ describe('timers, sessions and visitors', () => {
     const keys = Array.from({ length: 50 }, (_, i) => `timer-${i}`);
     for (const [i, key] of keys.entries()) await store.scheduleTimer(key, t0 + i);
     const claims = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => (i % 2 ? other : store).claimDueTimers(t0 + 1_000, 7)),
+      Array.from({ length: 10 }, (_, i) => (i % 2 ? other : store).claimDueTimers(t0 + 1_000, 7, 30_000)),
     );
-    const claimed = claims.flat();
+    const claimed = claims.flat().map((c) => c.key);
     expect(claimed.sort()).toEqual([...keys].sort());
   });
 

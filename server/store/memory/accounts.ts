@@ -1,5 +1,6 @@
 /** Staff accounts (usernames unique case-insensitively) and their sessions. */
 import { AppError } from '../../../shared/errors';
+import { byUsername } from '../record-order';
 import type { SessionRecord, Store, UserPatch, UserRecord } from '../types';
 import { addToIndex, removeFromIndex, type MemoryState } from './state';
 
@@ -14,6 +15,7 @@ type AccountMethods = Pick<
   | 'updateUser'
   | 'createSession'
   | 'touchSession'
+  | 'peekSession'
   | 'deleteSession'
   | 'deleteUserSessions'
 >;
@@ -44,8 +46,7 @@ export function accountMethods(state: MemoryState): AccountMethods {
       return user ? structuredClone(user) : null;
     },
     async listUsers() {
-      const users = [...state.users.values()].sort((a, b) => a.createdAt - b.createdAt || a.username.localeCompare(b.username));
-      return users.map((u) => structuredClone(u));
+      return [...state.users.values()].sort(byUsername).map((u) => structuredClone(u));
     },
     async updateUser(id, patch) {
       const user = state.users.get(id);
@@ -73,7 +74,9 @@ function applyPatch(user: UserRecord, patch: UserPatch): void {
   }
 }
 
-function sessionMethods(state: MemoryState): Pick<AccountMethods, 'createSession' | 'touchSession' | 'deleteSession' | 'deleteUserSessions'> {
+function sessionMethods(
+  state: MemoryState,
+): Pick<AccountMethods, 'createSession' | 'touchSession' | 'peekSession' | 'deleteSession' | 'deleteUserSessions'> {
   return {
     async createSession(session) {
       state.sessions.set(session.id, { ...session });
@@ -88,6 +91,10 @@ function sessionMethods(state: MemoryState): Pick<AccountMethods, 'createSession
       }
       session.lastSeenAt = now;
       return { ...session };
+    },
+    async peekSession(id, now, idleSeconds) {
+      const session = state.sessions.get(id);
+      return session && !isExpired(session, now, idleSeconds) ? { ...session } : null;
     },
     async deleteSession(id) {
       deleteSession(state, id);

@@ -1,5 +1,6 @@
 /** Starting conversations, reading them, the queue views, flags and feedback. */
 import { AppError } from '../../../shared/errors';
+import { byFlagTime } from '../record-order';
 import type { ConversationRecord, StartInput, Store } from '../types';
 import { isoAt, liveEntry, pushMessage, queueItem, requireEntry, requireOwnActive } from './conversation-state';
 import { dedupKey } from './messages';
@@ -71,7 +72,7 @@ export function conversationMethods(state: MemoryState): ConversationMethods {
       return state.active.size;
     },
     async flaggedConversations() {
-      return copies(state.active).filter((c) => c.flag !== undefined);
+      return copies(state.active).filter((c) => c.flag !== undefined).sort(byFlagTime);
     },
   };
 }

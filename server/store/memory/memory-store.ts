@@ -2,6 +2,7 @@
  * The in-process Store: one node only, no dependency. Node runs each method to completion without
  * an `await` inside, so every method is atomic: all checks first, then all changes.
  */
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { AppError } from '../../../shared/errors';
@@ -9,6 +10,7 @@ import type { Store } from '../types';
 import { accountMethods } from './accounts';
 import { conversationMethods } from './conversations';
 import { messageMethods } from './messages';
+import { nodeMethods } from './nodes';
 import { presenceMethods } from './presence';
 import { createState, type MemoryState } from './state';
 import { sweep } from './sweeper';
@@ -59,6 +61,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     ...accountMethods(state),
     ...statsAndCannedMethods(state),
     ...timerMethods(state),
+    ...nodeMethods(state),
     createRateLimiter(opts) {
       return new RateLimiterMemory({
         keyPrefix: opts.keyPrefix,
@@ -70,7 +73,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
   };
 }
 
-type StatsAndCannedMethods = Pick<Store, 'dayStats' | 'recentWaits' | 'appendStatsSample' | 'statsSamples' | 'getCanned' | 'setCanned'>;
+type StatsAndCannedMethods = Pick<
+  Store,
+  'dayStats' | 'recentWaits' | 'appendStatsSample' | 'statsSamples' | 'getCanned' | 'setCanned' | 'sharedSecret'
+>;
 
 function statsAndCannedMethods(state: MemoryState): StatsAndCannedMethods {
   return {
@@ -92,6 +98,14 @@ function statsAndCannedMethods(state: MemoryState): StatsAndCannedMethods {
     },
     async setCanned(language, responses) {
       state.canned.set(language, structuredClone(responses));
+    },
+    async sharedSecret(name) {
+      let secret = state.secrets.get(name);
+      if (secret === undefined) {
+        secret = randomBytes(32).toString('base64url');
+        state.secrets.set(name, secret);
+      }
+      return secret;
     },
   };
 }

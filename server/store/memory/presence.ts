@@ -1,10 +1,17 @@
-/** Listener presence: one record per user, shared by all their sockets. */
+/** Listener presence: one record per user, shared by all their sockets, counted per node too. */
 import type { PresenceRecord, Store } from '../types';
-import type { MemoryState } from './state';
+import { compareStrings } from './sorted-list';
+import { addToCount, type MemoryState } from './state';
 
 type PresenceMethods = Pick<
   Store,
-  'listenerConnected' | 'listenerDisconnected' | 'setListenerStatus' | 'getPresence' | 'listPresence' | 'removePresence'
+  | 'listenerConnected'
+  | 'listenerDisconnected'
+  | 'updatePresenceProfile'
+  | 'setListenerStatus'
+  | 'getPresence'
+  | 'listPresence'
+  | 'removePresence'
 >;
 
 const copy = (p: PresenceRecord): PresenceRecord => ({ ...p, languages: [...p.languages] });
@@ -31,12 +38,24 @@ export function presenceMethods(state: MemoryState): PresenceMethods {
       presence.languages = [...input.languages];
       presence.maxConcurrent = input.maxConcurrent;
       state.presence.set(input.userId, presence);
+      addToCount(state.nodeListeners, input.nodeId, input.userId, 1);
       return copy(presence);
     },
-    async listenerDisconnected(userId) {
+    async listenerDisconnected(userId, nodeId) {
+      // A node that no longer counts the listener (reaped meanwhile) uncounts nothing twice.
+      const held = state.nodeListeners.get(nodeId)?.get(userId) ?? 0;
+      if (held > 0) addToCount(state.nodeListeners, nodeId, userId, -1);
       const presence = state.presence.get(userId);
       if (!presence) return null;
-      presence.connections = Math.max(0, presence.connections - 1);
+      if (held > 0) presence.connections = Math.max(0, presence.connections - 1);
+      return copy(presence);
+    },
+    async updatePresenceProfile(userId, profile) {
+      const presence = state.presence.get(userId);
+      if (!presence) return null;
+      presence.displayName = profile.displayName;
+      presence.languages = [...profile.languages];
+      presence.maxConcurrent = profile.maxConcurrent;
       return copy(presence);
     },
     async setListenerStatus(userId, status) {
@@ -50,7 +69,8 @@ export function presenceMethods(state: MemoryState): PresenceMethods {
       return presence ? copy(presence) : null;
     },
     async listPresence() {
-      return [...state.presence.values()].map(copy);
+      // Id order, as on Redis.
+      return [...state.presence.values()].sort((a, b) => compareStrings(a.userId, b.userId)).map(copy);
     },
     async removePresence(userId) {
       const presence = state.presence.get(userId);

@@ -43,6 +43,13 @@ export interface MemoryState {
   once: TtlMap<true>;
   canned: Map<string, CannedResponse[]>;
   stats: StatsBook;
+  secrets: Map<string, string>;
+  /** Known server nodes: when their heartbeat lapses (wall clock). */
+  nodes: Map<string, number>;
+  /** Per node, the sockets it holds: visitor id -> count. */
+  nodeVisitors: Map<string, Map<string, number>>;
+  /** Per node, the sockets it holds: listener id -> count. */
+  nodeListeners: Map<string, Map<string, number>>;
 }
 
 /** An empty store state. */
@@ -66,6 +73,10 @@ export function createState(clock: () => number): MemoryState {
     once: new TtlMap(clock),
     canned: new Map(),
     stats: new StatsBook(),
+    secrets: new Map(),
+    nodes: new Map(),
+    nodeVisitors: new Map(),
+    nodeListeners: new Map(),
   };
 }
 
@@ -77,6 +88,19 @@ export function addToIndex(index: Map<string, Set<string>>, key: string, value: 
     index.set(key, set);
   }
   set.add(value);
+}
+
+/** Adds `delta` to the count of `key` in the counter map under `owner`; counts at 0 or below are dropped. */
+export function addToCount(counters: Map<string, Map<string, number>>, owner: string, key: string, delta: number): void {
+  let counts = counters.get(owner);
+  if (!counts) {
+    counts = new Map();
+    counters.set(owner, counts);
+  }
+  const next = (counts.get(key) ?? 0) + delta;
+  if (next > 0) counts.set(key, next);
+  else counts.delete(key);
+  if (counts.size === 0) counters.delete(owner);
 }
 
 /** Removes `value` from the set under `key`, dropping the set once empty. */

@@ -2,6 +2,10 @@
 import type { DayStats, StatsSample } from '../types';
 import { SortedList } from './sorted-list';
 
+/** Days kept, as Redis keeps a day's statistics about 8 days: "today" and the recent days only. */
+const KEEP_DAYS = 8;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 /** Recent waits older than this (relative to the newest) are dropped: the dashboard looks back 15 minutes. */
 const RECENT_WAIT_KEEP_MS = 24 * 60 * 60 * 1000;
 
@@ -28,6 +32,7 @@ export class StatsBook {
     if (!stats) {
       stats = { started: 0, answered: 0, abandoned: 0, waits: [], durations: [] };
       this.days.set(day, stats);
+      this.pruneDays(day);
     }
     return stats;
   }
@@ -65,6 +70,14 @@ export class StatsBook {
   samplesSince(since: number): StatsSample[] {
     const start = this.samples.lowerBound(sampleProbe(since));
     return this.samples.slice(start).map((sample) => ({ ...sample }));
+  }
+
+  /** Drops the days more than KEEP_DAYS before `today` (YYYY-MM-DD strings sort as dates). */
+  private pruneDays(today: string): void {
+    const start = Date.parse(`${today}T00:00:00Z`);
+    if (Number.isNaN(start)) return;
+    const oldest = new Date(start - KEEP_DAYS * DAY_MS).toISOString().slice(0, 10);
+    for (const day of this.days.keys()) if (day < oldest) this.days.delete(day);
   }
 
   private prune(before: number): void {

@@ -27,8 +27,10 @@ export function transitionMethods(state: MemoryState): TransitionMethods {
       const before = { ...entry.record };
       state.queue.remove(queueItem(entry.record));
       giveTo(state, entry.record, presence, input.now);
-      countAnswer(state, entry, input.now, input.day);
-      return transition(entry, before, pushSystem(entry, 'assigned', input.now));
+      const first = countAnswer(state, entry, input.now, input.day);
+      const result = transition(entry, before, pushSystem(entry, 'assigned', input.now));
+      if (first) result.firstAnswer = true;
+      return result;
     },
 
     async requeue(input) {
@@ -38,7 +40,8 @@ export function transitionMethods(state: MemoryState): TransitionMethods {
       takeFromListener(state, entry.record);
       entry.record.state = 'queued';
       entry.record.queuedAt = requeuedAt(entry.record.startedAt);
-      entry.record.releasedBy = input.listenerId;
+      // Only a hand-back on purpose keeps it from that listener: a lost connection is no refusal.
+      if (input.code === 'transferred') entry.record.releasedBy = input.listenerId;
       delete entry.record.assignedAt;
       state.queue.add(queueItem(entry.record));
       return transition(entry, before, pushSystem(entry, input.code, input.now));
@@ -97,11 +100,12 @@ function giveTo(state: MemoryState, record: ConversationRecord, presence: Presen
   presence.lastAssignedAt = now;
 }
 
-/** Counts the first answer only, so a conversation back from a requeue is not counted twice. */
-function countAnswer(state: MemoryState, entry: ConversationEntry, now: number, day: string): void {
-  if (entry.answeredAt !== undefined) return;
+/** Counts the first answer only, so a conversation back from a requeue is not counted twice; true when it was the first. */
+function countAnswer(state: MemoryState, entry: ConversationEntry, now: number, day: string): boolean {
+  if (entry.answeredAt !== undefined) return false;
   entry.answeredAt = now;
   state.stats.answered(day, now, secondsBetween(entry.record.startedAt, now));
+  return true;
 }
 
 /** Detaches an active conversation from its listener. */

@@ -23,6 +23,12 @@ export class TtlMap<V> {
     this.entries.set(key, { value, expiresAt: this.clock() + ttlMs });
   }
 
+  /** Moves a live entry's expiry to `ttlMs` from now; absent or expired ones stay gone. */
+  touch(key: string, ttlMs: number): void {
+    const value = this.get(key);
+    if (value !== undefined) this.set(key, value, ttlMs);
+  }
+
   /** True when a live value exists. */
   has(key: string): boolean {
     return this.get(key) !== undefined;

@@ -2,7 +2,7 @@
 import type { Store, VisitorRecord } from '../types';
 import type { MemoryState } from './state';
 
-type VisitorMethods = Pick<Store, 'createVisitor' | 'findVisitorByToken' | 'getVisitor'>;
+type VisitorMethods = Pick<Store, 'createVisitor' | 'findVisitorByToken' | 'getVisitor' | 'touchVisitor'>;
 
 /** The visitors half of the Store. */
 export function visitorMethods(state: MemoryState): VisitorMethods {
@@ -22,6 +22,11 @@ export function visitorMethods(state: MemoryState): VisitorMethods {
     },
     async getVisitor(visitorId) {
       return copy(visitorId);
+    },
+    async touchVisitor(tokenHash, visitorId, ttlSeconds) {
+      state.visitors.touch(visitorId, ttlSeconds * 1000);
+      // As on Redis: a token index of another visitor is left alone.
+      if (state.visitorIdsByToken.get(tokenHash) === visitorId) state.visitorIdsByToken.touch(tokenHash, ttlSeconds * 1000);
     },
   };
 }

@@ -1,4 +1,5 @@
 /** Accounts on Redis: anonymous visitors, staff users (unique usernames) and staff sessions. */
+import { byUsername } from '../record-order';
 import type { SessionRecord, UserPatch, UserRecord, VisitorRecord } from '../types';
 import { asHash, flatten, hashFromFlat, toSession, toUser, toVisitor, userFields } from './codec';
 import { execPipeline, type RedisContext } from './context';
@@ -32,6 +33,16 @@ export class RedisAccounts {
   /** One visitor, or null. */
   async getVisitor(visitorId: string): Promise<VisitorRecord | null> {
     return toVisitor(await this.ctx.client.hgetall(this.ctx.keys.visitor(visitorId)));
+  }
+
+  /** Moves the expiry of a visitor and their token index to ttlSeconds from now. */
+  async touchVisitor(tokenHash: string, visitorId: string, ttlSeconds: number): Promise<void> {
+    const { keys } = this.ctx;
+    await this.ctx.scripts.run(
+      'touchVisitor',
+      [keys.visitorToken(tokenHash), keys.visitor(visitorId)],
+      [visitorId, Math.max(1, Math.ceil(ttlSeconds))],
+    );
   }
 
   /** Creates a user; `firstSupervisor` only succeeds while no supervisor exists. */
@@ -69,7 +80,7 @@ export class RedisAccounts {
     const pipeline = client.pipeline();
     for (const id of ids) pipeline.hgetall(keys.user(id));
     const users = (await execPipeline(pipeline)).flatMap((hash) => toUser(asHash(hash)) ?? []);
-    return users.sort((a, b) => a.username.localeCompare(b.username));
+    return users.sort(byUsername);
   }
 
   /** Applies a patch; null when the user does not exist. */
@@ -101,6 +112,14 @@ export class RedisAccounts {
       [now, Math.max(1, Math.round(idleSeconds * 1000))],
     );
     return toSession(hashFromFlat(reply));
+  }
+
+  /** The live session as touchSession checks it, read only: lastSeenAt and the expiry stay. */
+  async peekSession(id: string, now: number, idleSeconds: number): Promise<SessionRecord | null> {
+    const session = toSession(await this.ctx.client.hgetall(this.ctx.keys.session(id)));
+    const idleMs = Math.max(1, Math.round(idleSeconds * 1000));
+    if (!session || session.expiresAt <= now || session.lastSeenAt + idleMs <= now) return null;
+    return session;
   }
 
   /** Ends one session. */

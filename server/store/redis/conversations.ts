@@ -3,6 +3,7 @@ import type { FlagLevel, Message } from '../../../shared/protocol';
 import type { AppendInput, AppendResult, ConversationRecord, StartInput } from '../types';
 import { asHash, hashFromFlat, toConversation, toMessage } from './codec';
 import { DAY_STATS_TTL_SECONDS, execPipeline, iso, type RedisContext } from './context';
+import { byFlagTime } from '../record-order';
 import { withFreshRead } from './scripts';
 
 /** Urgent conversations sort before all others, then the oldest first. */
@@ -128,13 +129,13 @@ export class RedisConversations {
     return this.ctx.client.scard(this.ctx.keys.activeConversations);
   }
 
-  /** Flagged conversations still running, the longest flagged first. */
+  /** Active flagged conversations, the longest flagged first (a requeued one waits for a listener, not a supervisor). */
   async flagged(): Promise<ConversationRecord[]> {
     const ids = await this.ctx.client.smembers(this.ctx.keys.flaggedConversations);
     const records = await this.getMany(ids);
     return records
-      .filter((c): c is ConversationRecord => c !== null && c.flag !== undefined && c.state !== 'ended')
-      .sort((a, b) => (a.flaggedAt ?? 0) - (b.flaggedAt ?? 0));
+      .filter((c): c is ConversationRecord => c !== null && c.flag !== undefined && c.state === 'active')
+      .sort(byFlagTime);
   }
 }
 

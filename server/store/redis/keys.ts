@@ -45,11 +45,19 @@ export function createKeys(prefix: string) {
     // The dashboard's history: one sorted set of compact samples scored by their time.
     statsSamples: `${prefix}st:samples`,
 
-    // Cluster-wide timers, one-shot guards, canned responses, rate limiters.
+    // Cluster-wide timers, one-shot guards, canned responses, rate limiters, shared secrets.
     timers: `${prefix}timers`,
     once: (key: string) => `${prefix}once:${key}`,
     canned: (language: string) => `${prefix}canned:${language}`,
     rateLimit: (keyPrefix: string) => `${prefix}rl:${keyPrefix}`,
+    secret: (name: string) => `${prefix}secret:${name}`,
+
+    // Server nodes: the known ids, each one's heartbeat, and the sockets it holds
+    // (visitor id -> sockets, listener id -> sockets), so a dead node's sockets can be uncounted.
+    nodes: `${prefix}nodes`,
+    nodeHeartbeat: (nodeId: string) => `${prefix}node:${nodeId}:hb`,
+    nodeVisitors: (nodeId: string) => `${prefix}node:${nodeId}:visitors`,
+    nodeListeners: (nodeId: string) => `${prefix}node:${nodeId}:listeners`,
   };
 }
 

@@ -1,18 +1,18 @@
 /** Listener presence on Redis: a hash per listener plus the set of listener ids. */
 import type { ListenerStatus } from '../../../shared/protocol';
-import type { PresenceRecord } from '../types';
+import type { ListenerConnectInput, PresenceProfile, PresenceRecord } from '../types';
 import { asHash, hashFromFlat, toPresence } from './codec';
 import { execPipeline, type RedisContext } from './context';
 
 export class RedisPresence {
   constructor(private readonly ctx: RedisContext) {}
 
-  /** Counts a new socket of a listener and refreshes their profile (new presences start available). */
-  async connected(input: { userId: string; displayName: string; languages: string[]; maxConcurrent: number; now: number }): Promise<PresenceRecord> {
+  /** Counts a new socket of a listener on its node and refreshes their profile (new presences start available). */
+  async connected(input: ListenerConnectInput): Promise<PresenceRecord> {
     const { keys } = this.ctx;
     const reply = await this.ctx.scripts.run(
       'listenerConnected',
-      [keys.presence(input.userId), keys.presenceIds, keys.listenerConversations(input.userId)],
+      [keys.presence(input.userId), keys.presenceIds, keys.listenerConversations(input.userId), keys.nodeListeners(input.nodeId)],
       [input.userId, input.displayName, JSON.stringify(input.languages), input.maxConcurrent, input.now],
     );
     const presence = toPresence(hashFromFlat(reply));
@@ -20,9 +20,20 @@ export class RedisPresence {
     return presence;
   }
 
-  /** Counts a closed socket, never below zero. */
-  async disconnected(userId: string): Promise<PresenceRecord | null> {
-    const reply = await this.ctx.scripts.run('listenerDisconnected', [this.ctx.keys.presence(userId)], []);
+  /** Counts a closed socket, if its node still counts one; never below zero. */
+  async disconnected(userId: string, nodeId: string): Promise<PresenceRecord | null> {
+    const { keys } = this.ctx;
+    const reply = await this.ctx.scripts.run('listenerDisconnected', [keys.presence(userId), keys.nodeListeners(nodeId)], [userId]);
+    return toPresence(hashFromFlat(reply));
+  }
+
+  /** Refreshes the routing profile of a listener who has a presence. */
+  async updateProfile(userId: string, profile: PresenceProfile): Promise<PresenceRecord | null> {
+    const reply = await this.ctx.scripts.run(
+      'updatePresenceProfile',
+      [this.ctx.keys.presence(userId)],
+      [profile.displayName, JSON.stringify(profile.languages), profile.maxConcurrent],
+    );
     return toPresence(hashFromFlat(reply));
   }
 

@@ -1,24 +1,29 @@
 /**
  * The Store on Redis, for several server nodes. Each concern lives in its own module
- * (conversations, transitions, queue, presence, accounts, stats and timers); this class wires
- * them to one ioredis client and exposes that client for the Socket.IO Redis adapter.
+ * (conversations, transitions, queue, presence, accounts, stats and timers, server nodes, shared
+ * data); this class wires them to one ioredis client and exposes that client for the Socket.IO
+ * Redis adapter.
  * The delegating methods are documented on the Store interface.
  */
 import { Redis } from 'ioredis';
 import type pino from 'pino';
-import { RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { CannedResponse, FlagLevel, ListenerStatus, Message, SystemCode } from '../../../shared/protocol';
 import type {
-  AppendInput, AppendResult, ConversationRecord, DayStats, EndInput, PresenceRecord, RateLimitOptions,
-  SessionRecord, StartInput, StatsSample, Store, Transition, UserPatch, UserRecord, VisitorRecord,
+  AppendInput, AppendResult, ClaimedTimer, ConversationRecord, DayStats, EndInput, ListenerConnectInput, PresenceProfile,
+  PresenceRecord, RateLimitOptions, ReapedNode, ReapInput, SessionRecord, StartInput, StatsSample, Store, Transition,
+  UserPatch, UserRecord, VisitorRecord,
 } from '../types';
 import { RedisAccounts } from './accounts';
 import type { RedisContext } from './context';
 import { RedisConversations } from './conversations';
 import { createKeys, type Keys } from './keys';
+import { RedisNodes } from './nodes';
 import { RedisPresence } from './presence';
 import { RedisQueue } from './queue';
 import { Scripts } from './scripts';
+import { checkVersion } from './server-version';
+import { RedisSharedData } from './shared-data';
 import { RedisStatsTimers } from './stats-timers';
 import { RedisTransitions } from './transitions';
 
@@ -28,9 +33,6 @@ export interface RedisStoreOptions {
   prefix: string;
   logger?: pino.Logger;
 }
-
-/** Exclusive XRANGE starts, which readMessages relies on, arrived in Redis 6.2. */
-const MIN_REDIS_VERSION = [6, 2];
 
 /** Connects, checks the server and loads the scripts; rejects when Redis cannot be reached. */
 export async function createRedisStore(options: RedisStoreOptions): Promise<RedisStore> {
@@ -56,15 +58,6 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Redi
   }
 }
 
-async function checkVersion(client: Redis): Promise<void> {
-  const info = await client.info('server');
-  const match = /redis_version:(\d+)\.(\d+)/.exec(info);
-  const [major, minor] = match ? [Number(match[1]), Number(match[2])] : [0, 0];
-  if (major < MIN_REDIS_VERSION[0] || (major === MIN_REDIS_VERSION[0] && minor < MIN_REDIS_VERSION[1])) {
-    throw new Error(`Redis ${MIN_REDIS_VERSION.join('.')} or later is required (found ${major}.${minor})`);
-  }
-}
-
 export class RedisStore implements Store {
   readonly kind = 'redis' as const;
   private readonly conversations: RedisConversations;
@@ -73,6 +66,8 @@ export class RedisStore implements Store {
   private readonly presence: RedisPresence;
   private readonly accounts: RedisAccounts;
   private readonly stats: RedisStatsTimers;
+  private readonly nodes: RedisNodes;
+  private readonly shared: RedisSharedData;
 
   constructor(
     /** The store's connection; the app duplicates it for the Socket.IO Redis adapter. */
@@ -87,6 +82,8 @@ export class RedisStore implements Store {
     this.presence = new RedisPresence(ctx);
     this.accounts = new RedisAccounts(ctx);
     this.stats = new RedisStatsTimers(ctx);
+    this.nodes = new RedisNodes(ctx);
+    this.shared = new RedisSharedData(ctx);
   }
 
   /** Resolves when Redis answers. */
@@ -114,6 +111,9 @@ export class RedisStore implements Store {
   }
   getVisitor(visitorId: string): Promise<VisitorRecord | null> {
     return this.accounts.getVisitor(visitorId);
+  }
+  touchVisitor(tokenHash: string, visitorId: string, ttlSeconds: number): Promise<void> {
+    return this.accounts.touchVisitor(tokenHash, visitorId, ttlSeconds);
   }
 
   // Conversations
@@ -169,11 +169,14 @@ export class RedisStore implements Store {
 
   // Listener presence
 
-  listenerConnected(input: { userId: string; displayName: string; languages: string[]; maxConcurrent: number; now: number }): Promise<PresenceRecord> {
+  listenerConnected(input: ListenerConnectInput): Promise<PresenceRecord> {
     return this.presence.connected(input);
   }
-  listenerDisconnected(userId: string): Promise<PresenceRecord | null> {
-    return this.presence.disconnected(userId);
+  listenerDisconnected(userId: string, nodeId: string): Promise<PresenceRecord | null> {
+    return this.presence.disconnected(userId, nodeId);
+  }
+  updatePresenceProfile(userId: string, profile: PresenceProfile): Promise<PresenceRecord | null> {
+    return this.presence.updateProfile(userId, profile);
   }
   setListenerStatus(userId: string, status: ListenerStatus): Promise<PresenceRecord | null> {
     return this.presence.setStatus(userId, status);
@@ -217,6 +220,9 @@ export class RedisStore implements Store {
   touchSession(id: string, now: number, idleSeconds: number): Promise<SessionRecord | null> {
     return this.accounts.touchSession(id, now, idleSeconds);
   }
+  peekSession(id: string, now: number, idleSeconds: number): Promise<SessionRecord | null> {
+    return this.accounts.peekSession(id, now, idleSeconds);
+  }
   deleteSession(id: string): Promise<void> {
     return this.accounts.deleteSession(id);
   }
@@ -244,43 +250,46 @@ export class RedisStore implements Store {
   cancelTimer(key: string): Promise<void> {
     return this.stats.cancelTimer(key);
   }
-  claimDueTimers(now: number, limit: number): Promise<string[]> {
-    return this.stats.claimDueTimers(now, limit);
+  claimDueTimers(now: number, limit: number, leaseMs: number): Promise<ClaimedTimer[]> {
+    return this.stats.claimDueTimers(now, limit, leaseMs);
+  }
+  completeTimer(key: string, leaseUntil: number): Promise<void> {
+    return this.stats.completeTimer(key, leaseUntil);
   }
   acquireOnce(key: string, ttlSeconds: number): Promise<boolean> {
     return this.stats.acquireOnce(key, ttlSeconds);
   }
 
-  // Canned responses and rate limiting
+  // Canned responses, rate limiting and shared secrets
 
-  /** The canned responses of a language, or null when none were set. */
-  async getCanned(language: string): Promise<CannedResponse[] | null> {
-    const json = await this.client.get(this.keys.canned(language));
-    return json === null ? null : parseCanned(json);
+  getCanned(language: string): Promise<CannedResponse[] | null> {
+    return this.shared.getCanned(language);
   }
-  /** Replaces the canned responses of a language. */
-  async setCanned(language: string, responses: CannedResponse[]): Promise<void> {
-    const clean = responses.map(({ id, title, text }) => ({ id, title, text }));
-    await this.client.set(this.keys.canned(language), JSON.stringify(clean));
+  setCanned(language: string, responses: CannedResponse[]): Promise<void> {
+    return this.shared.setCanned(language, responses);
   }
-  /** A limiter whose counters live in Redis, so every node shares them. */
   createRateLimiter(options: RateLimitOptions): RateLimiterAbstract {
-    return new RateLimiterRedis({
-      storeClient: this.client,
-      keyPrefix: this.keys.rateLimit(options.keyPrefix),
-      points: options.points,
-      duration: options.durationSeconds,
-      blockDuration: options.blockSeconds ?? 0,
-    });
+    return this.shared.createRateLimiter(options);
   }
-}
+  sharedSecret(name: string): Promise<string> {
+    return this.shared.sharedSecret(name);
+  }
 
-function parseCanned(json: string): CannedResponse[] {
-  const parsed: unknown = JSON.parse(json);
-  if (!Array.isArray(parsed)) return [];
-  return parsed.flatMap((item: unknown) => {
-    if (typeof item !== 'object' || item === null) return [];
-    const { id, title, text } = item as Record<string, unknown>;
-    return typeof id === 'string' && typeof title === 'string' && typeof text === 'string' ? [{ id, title, text }] : [];
-  });
+  // Server nodes
+
+  nodeHeartbeat(nodeId: string, ttlMs: number): Promise<boolean> {
+    return this.nodes.heartbeat(nodeId, ttlMs);
+  }
+  deadNodes(): Promise<string[]> {
+    return this.nodes.dead();
+  }
+  reapNode(input: ReapInput): Promise<ReapedNode | null> {
+    return this.nodes.reap(input);
+  }
+  visitorConnected(visitorId: string, nodeId: string): Promise<void> {
+    return this.nodes.visitorConnected(visitorId, nodeId);
+  }
+  visitorDisconnected(visitorId: string, nodeId: string, graceDueAt: number): Promise<void> {
+    return this.nodes.visitorDisconnected(visitorId, nodeId, graceDueAt);
+  }
 }

@@ -14,6 +14,7 @@ declare module 'ioredis' {
     appendMessage: ScriptCommand<Context>;
     assign: ScriptCommand<Context>;
     claimDueTimers: ScriptCommand<Context>;
+    completeTimer: ScriptCommand<Context>;
     createSession: ScriptCommand<Context>;
     createUser: ScriptCommand<Context>;
     createVisitor: ScriptCommand<Context>;
@@ -23,22 +24,30 @@ declare module 'ioredis' {
     flagConversation: ScriptCommand<Context>;
     listenerConnected: ScriptCommand<Context>;
     listenerDisconnected: ScriptCommand<Context>;
+    nodeHeartbeat: ScriptCommand<Context>;
+    reapNode: ScriptCommand<Context>;
     removePresence: ScriptCommand<Context>;
     requeue: ScriptCommand<Context>;
     saveFeedback: ScriptCommand<Context>;
     setListenerStatus: ScriptCommand<Context>;
     startConversation: ScriptCommand<Context>;
     touchSession: ScriptCommand<Context>;
+    touchVisitor: ScriptCommand<Context>;
     transfer: ScriptCommand<Context>;
+    updatePresenceProfile: ScriptCommand<Context>;
     updateUser: ScriptCommand<Context>;
+    visitorConnected: ScriptCommand<Context>;
+    visitorDisconnected: ScriptCommand<Context>;
   }
 }
 
 const SCRIPT_NAMES = [
-  'appendMessage', 'assign', 'claimDueTimers', 'createSession', 'createUser', 'createVisitor',
-  'deleteSession', 'deleteUserSessions', 'endConversation', 'flagConversation', 'listenerConnected',
-  'listenerDisconnected', 'removePresence', 'requeue', 'saveFeedback', 'setListenerStatus',
-  'startConversation', 'touchSession', 'transfer', 'updateUser',
+  'appendMessage', 'assign', 'claimDueTimers', 'completeTimer', 'createSession', 'createUser',
+  'createVisitor', 'deleteSession', 'deleteUserSessions', 'endConversation', 'flagConversation',
+  'listenerConnected', 'listenerDisconnected', 'nodeHeartbeat', 'reapNode', 'removePresence',
+  'requeue', 'saveFeedback', 'setListenerStatus', 'startConversation', 'touchSession',
+  'touchVisitor', 'transfer', 'updatePresenceProfile', 'updateUser', 'visitorConnected',
+  'visitorDisconnected',
 ] as const;
 
 export type ScriptName = (typeof SCRIPT_NAMES)[number];

@@ -1,5 +1,5 @@
 /** Statistics and cluster-wide timers on Redis: counts and seconds only, never message text. */
-import type { DayStats, StatsSample } from '../types';
+import type { ClaimedTimer, DayStats, StatsSample } from '../types';
 import { asHash, type Hash } from './codec';
 import { execPipeline, type RedisContext } from './context';
 
@@ -63,11 +63,17 @@ export class RedisStatsTimers {
     await this.ctx.client.zrem(this.ctx.keys.timers, key);
   }
 
-  /** Removes and returns due timers atomically, so each goes to one caller only. */
-  async claimDueTimers(now: number, limit: number): Promise<string[]> {
+  /** Leases due timers atomically until now + leaseMs, so each goes to one caller at a time. */
+  async claimDueTimers(now: number, limit: number, leaseMs: number): Promise<ClaimedTimer[]> {
     if (limit <= 0) return [];
-    const reply = await this.ctx.scripts.run('claimDueTimers', [this.ctx.keys.timers], [now, Math.floor(limit)]);
-    return Array.isArray(reply) ? reply.map(String) : [];
+    const leaseUntil = now + Math.max(1, Math.round(leaseMs));
+    const reply = await this.ctx.scripts.run('claimDueTimers', [this.ctx.keys.timers], [now, Math.floor(limit), leaseUntil]);
+    return Array.isArray(reply) ? reply.map((key) => ({ key: String(key), leaseUntil })) : [];
+  }
+
+  /** Removes a handled timer unless it was rescheduled since its claim. */
+  async completeTimer(key: string, leaseUntil: number): Promise<void> {
+    await this.ctx.scripts.run('completeTimer', [this.ctx.keys.timers], [key, leaseUntil]);
   }
 
   /** True for the first caller within ttlSeconds. */

@@ -117,6 +117,7 @@ export class RedisTransitions {
     const message = systemMessage(parsed.conversation.id, parsed.seq, code, now);
     if (message) transition.message = message;
     if (parsed.previousListenerId) transition.previousListenerId = parsed.previousListenerId;
+    if (parsed.firstAnswer) transition.firstAnswer = true;
     return transition;
   }
 }

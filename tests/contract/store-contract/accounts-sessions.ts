@@ -29,10 +29,11 @@ export function describeAccountsAndSessions(fx: FixtureAccessor): void {
       expect((await store.listUsers()).map((u) => u.id)).toEqual(['u1']);
     });
 
-    test('listUsers lists every user', async () => {
-      await store.createUser(userRecord('u1', 'alice'));
+    test('listUsers lists every user by username, ignoring case', async () => {
+      await store.createUser(userRecord('u1', 'carol'));
       await store.createUser(userRecord('u2', 'bob', 'supervisor'));
-      expect((await store.listUsers()).map((u) => u.id).sort()).toEqual(['u1', 'u2']);
+      await store.createUser(userRecord('u3', 'Alice'));
+      expect((await store.listUsers()).map((u) => u.username)).toEqual(['Alice', 'bob', 'carol']);
     });
 
     test('updateUser applies the patch and keeps the rest', async () => {
@@ -127,6 +128,22 @@ export function describeAccountsAndSessions(fx: FixtureAccessor): void {
       await store.createSession({ ...session('s1', 'u1'), expiresAt: t0 + 900_000 });
       expect(await store.touchSession('s1', t0 + 500_000, IDLE)).not.toBeNull();
       expect(await store.touchSession('s1', t0 + 900_001, IDLE)).toBeNull();
+    });
+
+    test('peekSession returns the live session and leaves lastSeenAt as it was', async () => {
+      await store.createSession(session('s1', 'u1'));
+      expect(await store.peekSession('s1', t0 + 60_000, IDLE)).toEqual(session('s1', 'u1'));
+      expect(await store.touchSession('s1', t0 + 60_000, IDLE)).toMatchObject({ lastSeenAt: t0 + 60_000 });
+      expect(await store.peekSession('s1', t0 + 120_000, IDLE)).toMatchObject({ lastSeenAt: t0 + 60_000 });
+      expect(await store.peekSession('nope', t0, IDLE)).toBeNull();
+    });
+
+    test('peekSession does not keep an idle session alive, and sees idle and absolute expiry', async () => {
+      await store.createSession({ ...session('s1', 'u1'), expiresAt: t0 + 900_000 });
+      expect(await store.peekSession('s1', t0 + (IDLE - 10) * 1000, IDLE)).not.toBeNull();
+      expect(await store.peekSession('s1', t0 + (IDLE + 10) * 1000, IDLE)).toBeNull();
+      await store.createSession({ ...session('s2', 'u1'), expiresAt: t0 + 100_000 });
+      expect(await store.peekSession('s2', t0 + 100_001, IDLE)).toBeNull();
     });
 
     test('deleteSession ends one session', async () => {

@@ -1,7 +1,7 @@
 /** Store contract: assigning a queued conversation to a listener. */
 import { SYSTEM_TEXT } from '../../../server/store/system-messages';
 import type { Store } from '../../../server/store/types';
-import { contractHelpers, DAY, expectCode, type FixtureAccessor } from './helpers';
+import { contractHelpers, DAY, expectCode, type FixtureAccessor, NODE } from './helpers';
 
 export function describeAssignment(fx: FixtureAccessor): void {
   const { start, online, assign, activeChat, endInput } = contractHelpers(fx);
@@ -104,7 +104,7 @@ export function describeAssignment(fx: FixtureAccessor): void {
     test('a listener with no open connection is not_available, even by hand', async () => {
       await start({ conversationId: 'c1' });
       await online('l1');
-      await store.listenerDisconnected('l1');
+      await store.listenerDisconnected('l1', NODE);
       await expectCode(assign('c1', 'l1'), 'not_available');
       await expectCode(assign('c1', 'l1', t0, true), 'not_available');
       expect((await store.getPresence('l1'))?.load).toBe(0);

@@ -4,7 +4,7 @@ import type { Store } from '../../../server/store/types';
 import { contractHelpers, DAY, expectCode, type FixtureAccessor, sleep } from './helpers';
 
 export function describeEndingAndFeedback(fx: FixtureAccessor): void {
-  const { start, activeChat, endInput, send } = contractHelpers(fx);
+  const { start, assign, activeChat, endInput, send } = contractHelpers(fx);
   let store: Store;
   let t0: number;
 
@@ -148,6 +148,23 @@ export function describeEndingAndFeedback(fx: FixtureAccessor): void {
       const raised = await store.flagConversation({ conversationId: 'c1', listenerId: 'l1', level: 'urgent', now: t0 + 19_000 });
       expect(raised).toMatchObject({ flag: 'urgent', flaggedAt: t0 + 9_000 });
       expect(await store.getConversation('c1')).toMatchObject({ flag: 'urgent', flaggedAt: t0 + 9_000 });
+    });
+
+    test('flagged conversations are listed longest flagged first', async () => {
+      await activeChat('c1', 'l1');
+      await activeChat('c2', 'l1');
+      await store.flagConversation({ conversationId: 'c2', listenerId: 'l1', level: 'support', now: t0 + 8_000 });
+      await store.flagConversation({ conversationId: 'c1', listenerId: 'l1', level: 'support', now: t0 + 9_000 });
+      expect((await store.flaggedConversations()).map((c) => c.id)).toEqual(['c2', 'c1']);
+    });
+
+    test('a flagged conversation back in the queue is not listed; once answered again it is', async () => {
+      await activeChat('c1', 'l1');
+      await store.flagConversation({ conversationId: 'c1', listenerId: 'l1', level: 'urgent', now: t0 + 9_000 });
+      await store.requeue({ conversationId: 'c1', listenerId: 'l1', code: 'listener_lost', now: t0 + 10_000 });
+      expect(await store.flaggedConversations()).toEqual([]);
+      await assign('c1', 'l1', t0 + 11_000);
+      expect((await store.flaggedConversations()).map((c) => c.id)).toEqual(['c1']);
     });
 
     test('an ended conversation is no longer listed as flagged', async () => {

@@ -9,6 +9,8 @@ export const DAY = '2030-01-15';
 export const OTHER_DAY = '2030-01-16';
 export const HOUR = 3600;
 export const ALL_LANGUAGES = ['en', 'fr', 'nl'];
+/** The server node the contract's sockets are on, unless a test says otherwise. */
+export const NODE = 'node-a';
 
 export type StartOverrides = Partial<StartInput> & { conversationId: string };
 
@@ -61,6 +63,7 @@ export function contractHelpers(fx: FixtureAccessor) {
     const { store, t0 } = fx();
     await store.listenerConnected({
       userId,
+      nodeId: NODE,
       displayName: `Listener ${userId}`,
       languages: opts.languages ?? ALL_LANGUAGES,
       maxConcurrent: opts.maxConcurrent ?? 3,

@@ -2,7 +2,7 @@
 import { requeuedAt } from '../../../server/store/queue-order';
 import { SYSTEM_TEXT } from '../../../server/store/system-messages';
 import type { Store } from '../../../server/store/types';
-import { contractHelpers, DAY, expectCode, type FixtureAccessor } from './helpers';
+import { contractHelpers, DAY, expectCode, type FixtureAccessor, NODE } from './helpers';
 
 export function describeRequeueAndTransfer(fx: FixtureAccessor): void {
   const { start, online, assign, activeChat, endInput, send } = contractHelpers(fx);
@@ -20,7 +20,7 @@ export function describeRequeueAndTransfer(fx: FixtureAccessor): void {
       const result = await store.requeue({ conversationId: 'c1', listenerId: 'l1', code: 'listener_lost', now: t0 + 30_000 });
       expect(result.previousState).toBe('active');
       expect(result.previousListenerId).toBe('l1');
-      expect(result.conversation).toMatchObject({ state: 'queued', queuedAt: requeuedAt(t0), startedAt: t0, releasedBy: 'l1' });
+      expect(result.conversation).toMatchObject({ state: 'queued', queuedAt: requeuedAt(t0), startedAt: t0 });
       expect(result.conversation.listenerId).toBeUndefined();
       expect(await store.queuePositions(['c1', 'c2'])).toEqual([1, 2]);
       expect((await store.queuedConversations(['en'], 10)).map((c) => c.id)).toEqual(['c1', 'c2']);
@@ -35,6 +35,24 @@ export function describeRequeueAndTransfer(fx: FixtureAccessor): void {
       await store.requeue({ conversationId: 'late', listenerId: 'l1', code: 'transferred', now: t0 + 3_000 });
       expect((await store.queuedConversations(['en'], 10)).map((c) => c.id)).toEqual(['urgent', 'late', 'early']);
       expect(await store.queuePositions(['late', 'early'])).toEqual([2, 3]);
+    });
+
+    test('a transfer to the queue remembers who released it; a lost connection does not', async () => {
+      await activeChat('c1', 'l1');
+      const given = await store.requeue({ conversationId: 'c1', listenerId: 'l1', code: 'transferred', now: t0 + 30_000 });
+      expect(given.conversation.releasedBy).toBe('l1');
+      expect((await store.getConversation('c1'))?.releasedBy).toBe('l1');
+      await activeChat('c2', 'l1');
+      const lost = await store.requeue({ conversationId: 'c2', listenerId: 'l1', code: 'listener_lost', now: t0 + 30_000 });
+      expect(lost.conversation.releasedBy).toBeUndefined();
+      expect((await store.getConversation('c2'))?.releasedBy).toBeUndefined();
+    });
+
+    test('a lost listener who comes back can be given the conversation again', async () => {
+      await activeChat('c1', 'l1');
+      await store.requeue({ conversationId: 'c1', listenerId: 'l1', code: 'listener_lost', now: t0 + 30_000 });
+      const again = await assign('c1', 'l1', t0 + 40_000);
+      expect(again.conversation).toMatchObject({ state: 'active', listenerId: 'l1' });
     });
 
     test('a new assignment forgets who released the conversation', async () => {
@@ -72,10 +90,12 @@ export function describeRequeueAndTransfer(fx: FixtureAccessor): void {
     });
 
     test('an answer after a requeue counts neither answered nor its wait a second time', async () => {
-      await activeChat('c1', 'l1');
+      const first = await activeChat('c1', 'l1');
+      expect(first.firstAnswer).toBe(true);
       await store.requeue({ conversationId: 'c1', listenerId: 'l1', code: 'listener_lost', now: t0 + 30_000 });
       await online('l2');
-      await assign('c1', 'l2', t0 + 40_000);
+      const second = await assign('c1', 'l2', t0 + 40_000);
+      expect(second.firstAnswer).toBeUndefined();
       const stats = await store.dayStats(DAY);
       expect(stats.answered).toBe(1);
       expect(stats.waits).toEqual([5]);
@@ -156,7 +176,7 @@ export function describeRequeueAndTransfer(fx: FixtureAccessor): void {
       await activeChat('c1', 'l1');
       await expectCode(store.transfer({ conversationId: 'c1', fromListenerId: 'l1', toListenerId: 'ghost', now: t0 }), 'not_available');
       await online('l2');
-      await store.listenerDisconnected('l2');
+      await store.listenerDisconnected('l2', NODE);
       await expectCode(store.transfer({ conversationId: 'c1', fromListenerId: 'l1', toListenerId: 'l2', now: t0 }), 'not_available');
       expect(await store.getConversation('c1')).toMatchObject({ listenerId: 'l1', lastSeq: 1 });
       expect((await store.getPresence('l1'))?.load).toBe(1);

@@ -46,36 +46,80 @@ export function describeStatsAndTimers(fx: FixtureAccessor): void {
   });
 
   describe('timers', () => {
-    test('claimDueTimers returns due keys earliest first, up to limit, and removes them', async () => {
+    const LEASE = 30_000;
+    const keysOf = (claimed: { key: string }[]) => claimed.map((c) => c.key);
+
+    test('claimDueTimers leases due keys earliest first, up to limit, until now + leaseMs', async () => {
       await store.scheduleTimer('late', t0 + 3_000);
       await store.scheduleTimer('early', t0 + 1_000);
       await store.scheduleTimer('middle', t0 + 2_000);
       await store.scheduleTimer('future', t0 + 60_000);
-      expect(await store.claimDueTimers(t0 + 5_000, 2)).toEqual(['early', 'middle']);
-      expect(await store.claimDueTimers(t0 + 5_000, 10)).toEqual(['late']);
-      expect(await store.claimDueTimers(t0 + 5_000, 10)).toEqual([]);
-      expect(await store.claimDueTimers(t0 + 60_000, 10)).toEqual(['future']);
+      const first = await store.claimDueTimers(t0 + 5_000, 2, LEASE);
+      expect(first).toEqual([
+        { key: 'early', leaseUntil: t0 + 35_000 },
+        { key: 'middle', leaseUntil: t0 + 35_000 },
+      ]);
+      const second = await store.claimDueTimers(t0 + 5_000, 10, LEASE);
+      expect(keysOf(second)).toEqual(['late']);
+      expect(await store.claimDueTimers(t0 + 5_000, 10, LEASE)).toEqual([]);
+      for (const claim of [...first, ...second]) await store.completeTimer(claim.key, claim.leaseUntil);
+      expect(keysOf(await store.claimDueTimers(t0 + 60_000, 10, LEASE))).toEqual(['future']);
+    });
+
+    test('a claimed timer that is not completed is claimed again once its lease ends', async () => {
+      await store.scheduleTimer('k', t0 + 1_000);
+      const [claim] = await store.claimDueTimers(t0 + 1_000, 10, LEASE);
+      expect(await store.claimDueTimers(claim.leaseUntil - 1, 10, LEASE)).toEqual([]);
+      expect(await store.claimDueTimers(claim.leaseUntil, 10, LEASE)).toEqual([{ key: 'k', leaseUntil: claim.leaseUntil + LEASE }]);
+    });
+
+    test('a completed timer is gone for good', async () => {
+      await store.scheduleTimer('k', t0 + 1_000);
+      const [claim] = await store.claimDueTimers(t0 + 1_000, 10, LEASE);
+      await store.completeTimer(claim.key, claim.leaseUntil);
+      expect(await store.claimDueTimers(t0 + 10 * LEASE, 10, LEASE)).toEqual([]);
+      await store.completeTimer('never-scheduled', t0);
+    });
+
+    test('a timer rescheduled while it was being handled survives its completion', async () => {
+      await store.scheduleTimer('k', t0 + 1_000);
+      const [claim] = await store.claimDueTimers(t0 + 1_000, 10, LEASE);
+      await store.scheduleTimer('k', t0 + 11_000);
+      await store.completeTimer('k', claim.leaseUntil);
+      expect(keysOf(await store.claimDueTimers(t0 + 11_000, 10, LEASE))).toEqual(['k']);
+    });
+
+    test('a stale completion (an earlier lease) leaves a re-claimed timer alone', async () => {
+      await store.scheduleTimer('k', t0 + 1_000);
+      const [first] = await store.claimDueTimers(t0 + 1_000, 10, LEASE);
+      const [second] = await store.claimDueTimers(first.leaseUntil, 10, LEASE);
+      await store.completeTimer('k', first.leaseUntil);
+      expect(keysOf(await store.claimDueTimers(second.leaseUntil, 10, LEASE))).toEqual(['k']);
     });
 
     test('scheduling a key again moves its due time', async () => {
       await store.scheduleTimer('k', t0 + 1_000);
       await store.scheduleTimer('k', t0 + 10_000);
-      expect(await store.claimDueTimers(t0 + 5_000, 10)).toEqual([]);
-      expect(await store.claimDueTimers(t0 + 10_000, 10)).toEqual(['k']);
+      expect(await store.claimDueTimers(t0 + 5_000, 10, LEASE)).toEqual([]);
+      expect(keysOf(await store.claimDueTimers(t0 + 10_000, 10, LEASE))).toEqual(['k']);
     });
 
-    test('a cancelled timer is never claimed', async () => {
+    test('a cancelled timer is never claimed, even one under lease', async () => {
       await store.scheduleTimer('k', t0 + 1_000);
       await store.cancelTimer('k');
       await store.cancelTimer('never-scheduled');
-      expect(await store.claimDueTimers(t0 + 5_000, 10)).toEqual([]);
+      expect(await store.claimDueTimers(t0 + 5_000, 10, LEASE)).toEqual([]);
+      await store.scheduleTimer('j', t0 + 1_000);
+      await store.claimDueTimers(t0 + 1_000, 10, LEASE);
+      await store.cancelTimer('j');
+      expect(await store.claimDueTimers(t0 + 10 * LEASE, 10, LEASE)).toEqual([]);
     });
 
-    test('concurrent claims return each due key exactly once', async () => {
+    test('concurrent claims lease each due key exactly once', async () => {
       const keys = Array.from({ length: 30 }, (_, i) => `timer-${i}`);
       for (const [i, key] of keys.entries()) await store.scheduleTimer(key, t0 + i);
-      const claims = await Promise.all(Array.from({ length: 6 }, () => store.claimDueTimers(t0 + 1_000, 10)));
-      const claimed = claims.flat();
+      const claims = await Promise.all(Array.from({ length: 6 }, () => store.claimDueTimers(t0 + 1_000, 10, LEASE)));
+      const claimed = keysOf(claims.flat());
       expect(claimed).toHaveLength(30);
       expect(new Set(claimed)).toEqual(new Set(keys));
     });

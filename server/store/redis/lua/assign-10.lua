@@ -22,7 +22,8 @@
   ARGV[8]  ttl of today's statistics (seconds)
   ARGV[9]  recent waits older than this score are trimmed (exclusive range bound)
 
-  Returns { previous state, previous listener id or '', seq of the system message, conversation HGETALL }.
+  Returns { previous state, previous listener id or '', seq of the system message, conversation HGETALL,
+  1 when this was the conversation's first answer else 0 }.
   Errors: STALE, APP not_found, APP already_taken, APP not_available, APP at_capacity.
 ]]
 local conv = redis.call('HMGET', KEYS[1], 'state', 'language', 'startedAt', 'answeredAt', 'listenerId')
@@ -61,4 +62,4 @@ redis.call('HSET', KEYS[5], 'load', load + 1, 'lastAssignedAt', ARGV[5])
 
 local seq = redis.call('HINCRBY', KEYS[1], 'lastSeq', 1)
 redis.call('XADD', KEYS[2], '0-' .. seq, 'from', 'system', 'text', ARGV[7], 'at', ARGV[6], 'code', 'assigned')
-return { conv[1], conv[5] or '', seq, redis.call('HGETALL', KEYS[1]) }
+return { conv[1], conv[5] or '', seq, redis.call('HGETALL', KEYS[1]), conv[4] and 0 or 1 }

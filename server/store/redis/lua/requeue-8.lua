@@ -1,7 +1,9 @@
 --[[
   Puts an active conversation back at the front of its queue (queuedAt = startedAt - advance, see
-  server/store/queue-order.ts), remembers who released it, and appends a system message
-  ('transferred' or 'listener_lost').
+  server/store/queue-order.ts) and appends a system message ('transferred' or 'listener_lost').
+  A listener who gave it back on purpose ('transferred') is remembered, so routing does not offer
+  it to them again; a lost connection is not held against them: they may be the only one who
+  speaks the language.
 
   KEYS[1] conversation hash
   KEYS[2] conversation message stream
@@ -33,7 +35,8 @@ if conv[3] ~= ARGV[2] then return redis.error_reply('APP not_yours') end
 local queuedAt = tonumber(conv[5]) - tonumber(ARGV[7])
 local score = queuedAt
 if conv[4] ~= '1' then score = score + tonumber(ARGV[8]) end
-redis.call('HSET', KEYS[1], 'state', 'queued', 'queuedAt', queuedAt, 'queueScore', score, 'releasedBy', ARGV[2])
+redis.call('HSET', KEYS[1], 'state', 'queued', 'queuedAt', queuedAt, 'queueScore', score)
+if ARGV[4] == 'transferred' then redis.call('HSET', KEYS[1], 'releasedBy', ARGV[2]) end
 redis.call('HDEL', KEYS[1], 'listenerId', 'assignedAt')
 redis.call('ZADD', KEYS[3], score, ARGV[1])
 redis.call('SADD', KEYS[4], ARGV[3])
