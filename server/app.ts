@@ -23,6 +23,7 @@ import { createSocketLimits } from './sockets/limits';
 import { createRedisAdapter } from './sockets/redis-adapter';
 import { SocketNotifier } from './sockets/notifier';
 import { rooms } from './sockets/rooms';
+import { SessionGuard } from './sockets/session-guard';
 import { Ticker } from './sockets/ticker';
 import { RedisStore } from './store/redis/redis-store';
 import type { Store } from './store/types';
@@ -96,13 +97,16 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // Known to the store before the first socket, so a crash of this node is noticed.
   await domain.lifecycle.heartbeat();
   const ticker = new Ticker(io, socketDeps);
+  const sessionGuard = new SessionGuard(io, socketDeps);
   ticker.start();
+  sessionGuard.start();
   await accounts.announceSetupToken();
 
   const app: App = {
     httpServer, express, io, domain, accounts, metrics,
     async close() {
       ticker.stop();
+      sessionGuard.stop();
       io.of('/visitor').local.emit('server:shutdown');
       io.of('/listener').local.emit('server:shutdown');
       io.of('/supervisor').local.emit('server:shutdown');

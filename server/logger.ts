@@ -20,8 +20,10 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
  * What we log of an unexpected error: its type and stack frames, never its message lines (an
  * error may quote its input: message text, a hash, a token).
  */
-export function errorSummary(err: unknown): { type: string; stack?: string } {
+export function errorSummary(err: unknown): { type: string; code?: string; stack?: string } {
   if (!(err instanceof Error)) return { type: typeof err };
   const frames = err.stack?.split('\n').filter((line) => line.trimStart().startsWith('at ')).slice(0, 5);
-  return { type: err.name, stack: frames?.join('\n') };
+  // System and driver errors carry a stable code (ECONNREFUSED, ...): more useful than the text.
+  const code: unknown = (err as { code?: unknown }).code;
+  return typeof code === 'string' ? { type: err.name, code, stack: frames?.join('\n') } : { type: err.name, stack: frames?.join('\n') };
 }

@@ -4,12 +4,12 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { freePort, startRedis, type TestRedis } from '../../tests/support/redis-server';
 import type { Built } from './build';
-import { applyPriority, cpuSeconds, stopChild, track } from './procs';
+import { applyPriority, cpuSeconds, stopChild, track, trackPid } from './procs';
 import { isServerReply, type MemoryFigures, type ServerRequest } from './types';
 
 export type ArmKind = 'baseline' | 'memory' | 'redis';
@@ -21,6 +21,8 @@ export interface ArmOptions {
   label: string;
   /** Write a V8 CPU profile of the server into this folder when it exits. */
   profileDir?: string;
+  /** More node flags for the server (diagnosis, e.g. --trace-gc; its output goes to the log). */
+  serverFlags?: string[];
 }
 
 export interface CommandStat {
@@ -41,6 +43,7 @@ export class Arm {
     readonly setupToken: string,
     readonly child: ChildProcess,
     readonly redis?: TestRedis,
+    private readonly onStopped: () => void = () => undefined,
   ) {
     child.on('message', (msg: unknown) => {
       if (!isServerReply(msg) || msg.bench !== 'reply') return;
@@ -83,6 +86,7 @@ export class Arm {
     await this.request('exit', 5_000).catch(() => undefined);
     await stopChild(this.child, 10_000);
     await this.redis?.stop();
+    this.onStopped();
   }
 }
 
@@ -176,26 +180,36 @@ function serverEnv(port: number, setupToken: string, redisUrl?: string): NodeJS.
   return env;
 }
 
-/** Starts one arm and resolves once it serves. */
+function forkServer(opts: ArmOptions, common: { env: NodeJS.ProcessEnv; log: number }, prof: string[]): ChildProcess {
+  const base = { env: common.env, stdio: ['ignore', common.log, common.log, 'ipc'], cwd: join(__dirname, '..', '..') } as const;
+  if (opts.kind === 'baseline') return track(fork(opts.built.baseline, [], { ...base, stdio: [...base.stdio], execArgv: ['--expose-gc', ...prof] }));
+  const { server, serverWrapper } = opts.built;
+  const execArgv = ['--expose-gc', '--require', serverWrapper, ...server.execArgv, ...prof];
+  return track(fork(server.entry, [], { ...base, stdio: [...base.stdio], execArgv }));
+}
+
+/** Starts one arm and resolves once it serves; on failure nothing it started is left running. */
 export async function startArm(opts: ArmOptions): Promise<Arm> {
   mkdirSync(opts.logDir, { recursive: true });
   const log = openSync(join(opts.logDir, `${opts.label}.log`), 'a');
   const port = await freePort();
   const setupToken = randomBytes(24).toString('hex');
   const redis = opts.kind === 'redis' ? await startRedis({ appendonly: false }) : undefined;
-  if (redis) applyPriority(await redisPid(redis.url));
+  const redisId = redis ? await redisPid(redis.url) : undefined;
+  applyPriority(redisId);
+  const redisTracking = redisId ? trackPid(redisId) : undefined;
   const prof = opts.profileDir ? ['--cpu-prof', '--cpu-prof-dir', opts.profileDir, '--cpu-prof-name', `${opts.label}.cpuprofile`] : [];
-  const common = { env: serverEnv(port, setupToken, redis?.url), stdio: ['ignore', log, log, 'ipc'] as const, cwd: join(__dirname, '..', '..') };
+  prof.push(...(opts.serverFlags ?? []));
   const url = `http://127.0.0.1:${port}`;
-  let child: ChildProcess;
-  if (opts.kind === 'baseline') {
-    child = track(fork(opts.built.baseline, [], { ...common, stdio: [...common.stdio], execArgv: ['--expose-gc', ...prof] }));
-    await waitForReadyMessage(child);
-  } else {
-    const { server, serverWrapper } = opts.built;
-    const execArgv = ['--expose-gc', '--require', serverWrapper, ...server.execArgv, ...prof];
-    child = track(fork(server.entry, [], { ...common, stdio: [...common.stdio], execArgv }));
-    await waitForHealth(url, child);
+  const child = forkServer(opts, { env: serverEnv(port, setupToken, redis?.url), log }, prof);
+  closeSync(log); // the child holds its own copy
+  try {
+    await (opts.kind === 'baseline' ? waitForReadyMessage(child) : waitForHealth(url, child));
+  } catch (err) {
+    await stopChild(child, 2_000);
+    await redis?.stop();
+    redisTracking?.forget();
+    throw err;
   }
-  return new Arm(opts.label, opts.kind, url, setupToken, child, redis);
+  return new Arm(opts.label, opts.kind, url, setupToken, child, redis, () => redisTracking?.forget());
 }

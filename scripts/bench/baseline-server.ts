@@ -73,10 +73,22 @@ function route(language: string): void {
   const queue = listFor(waiting, language);
   const free = listFor(freeListeners, language);
   while (queue.length > 0 && free.length > 0) {
+    const visitor = queue[0];
+    if (!visitor.connected) {
+      queue.shift();
+      continue;
+    }
     const listener = free.shift() as Listener;
     if (!listener.socket.connected || listener.convs.size >= listener.capacity) continue;
     assign(queue.shift() as VisitorSocket, listener);
     if (listener.convs.size < listener.capacity) free.push(listener);
+  }
+}
+
+function leaveQueue(visitor: VisitorSocket): void {
+  for (const queue of waiting.values()) {
+    const i = queue.indexOf(visitor);
+    if (i >= 0) queue.splice(i, 1);
   }
 }
 
@@ -124,11 +136,13 @@ function onVisitor(socket: VisitorSocket): void {
   socket.on('chat:end', (_payload, ack) => {
     const conv = byVisitor.get(socket);
     if (conv) endConversation(conv, 'visitor');
+    else leaveQueue(socket);
     if (typeof ack === 'function') ack({ ok: true });
   });
   socket.on('disconnect', () => {
     const conv = byVisitor.get(socket);
     if (conv) endConversation(conv, 'visitor');
+    else leaveQueue(socket);
   });
 }
 

@@ -67,8 +67,16 @@ async function pair(ratePerSec: number, count: number, timeoutMs: number): Promi
   const failed = () => Object.values(errors).reduce((a, b) => a + b, 0);
   while (samples.length + failed() < visitors.length && performance.now() < until) await sleep(5);
   p.onPaired = () => undefined;
+  await abandon(visitors.filter((v) => !p.paired.has(v)));
   const samplesUs = Uint32Array.from(samples, (ms) => Math.max(1, Math.round(ms * 1000)));
   return { samplesUs, failed: failed(), timedOut: visitors.length - samples.length - failed(), errors };
+}
+
+/** Visitors still waiting leave the queue and hang up, so they hold no listener later. */
+async function abandon(visitors: VisitorSocket[]): Promise<void> {
+  const p = need(pool);
+  await Promise.all(visitors.map((v) => new Promise<void>((resolve) => v.timeout(5_000).emit('chat:end', {}, () => resolve()))));
+  for (const v of visitors) p.close(v);
 }
 
 /** Ends every conversation from the visitor side and waits until the listeners saw it end. */

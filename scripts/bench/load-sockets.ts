@@ -42,6 +42,8 @@ export class SocketPool {
   onListenerEnded: () => void = () => undefined;
   private readonly pending = new Map<string, PendingPair>();
   private readonly startedAt = new WeakMap<VisitorSocket, number>();
+  /** Visitors whose chat was assigned (both sides saw it). */
+  readonly paired = new WeakSet<VisitorSocket>();
   private readonly closing = new WeakSet<Socket>();
   private socketCount = 0;
 
@@ -136,6 +138,7 @@ export class SocketPool {
       return;
     }
     this.pending.delete(conversationId);
+    this.paired.add(entry.visitor);
     this.conversations.push({ id: conversationId, visitor: entry.visitor, listener: entry.listener });
     const started = this.startedAt.get(entry.visitor);
     if (started !== undefined) this.onPaired(Math.max(entry.visitorAt, entry.listenerAt) - started);

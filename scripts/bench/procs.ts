@@ -7,6 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { cpus, setPriority } from 'node:os';
 
 const children = new Set<ChildProcess>();
+/** Processes started by helpers that hand out no ChildProcess (the test Redis). */
+const pids = new Set<number>();
 let installed = false;
 let priority = 0;
 
@@ -31,6 +33,21 @@ function killAll(): void {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
   children.clear();
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+  pids.clear();
+}
+
+/** Registers a process by id so it dies with the harness; `forget` once it was stopped cleanly. */
+export function trackPid(pid: number): { forget: () => void } {
+  install();
+  pids.add(pid);
+  return { forget: () => void pids.delete(pid) };
 }
 
 function install(): void {

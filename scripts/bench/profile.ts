@@ -1,5 +1,6 @@
 /**
- * `tsx scripts/bench/profile.ts [--rate N] [--seconds N] [--conversations N] [--arms a,b] [--nice=-N]`
+ * `tsx scripts/bench/profile.ts [--rate N] [--seconds N] [--conversations N] [--arms a,b] [--nice=-N]
+ *   [--server-flags="--trace-gc"]`
  *
  * Profiles each arm's server (`node --cpu-prof`) under one fixed message rate, so the profiles and
  * the CPU time per message of the baseline and our arms compare like for like. Prints the CPU per
@@ -13,6 +14,7 @@ import { buildAll, ROOT, type Built } from './build';
 import { setBenchPriority } from './procs';
 import { summarizeFile } from './profile-top';
 import { Session } from './session';
+import { LISTENER_CAPACITY } from './staff';
 
 const LABELS: Record<ArmKind, string> = { baseline: 'baseline', memory: 'ours-memory', redis: 'ours-redis' };
 
@@ -49,12 +51,16 @@ interface ProfileOptions {
   conversations: number;
   dir: string;
   built: Built;
+  serverFlags: string[];
 }
 
 async function profileArm(kind: ArmKind, o: ProfileOptions): Promise<string> {
   const label = LABELS[kind];
   const built = o.built;
-  const s = await Session.open({ kind, label: `profile-${label}`, built, generators: 1, listenersPerGen: Math.ceil(o.conversations / 10), logDir: o.dir, profileDir: o.dir, quietWaitMs: 30_000 });
+  const s = await Session.open({
+    kind, label: `profile-${label}`, built, generators: 1, listenersPerGen: Math.ceil(o.conversations / LISTENER_CAPACITY),
+    logDir: o.dir, profileDir: o.dir, quietWaitMs: 30_000, serverFlags: o.serverFlags,
+  });
   let line = `${label}: `;
   try {
     await s.connectListeners();
@@ -82,6 +88,7 @@ async function main(): Promise<void> {
       conversations: { type: 'string', default: '200' },
       arms: { type: 'string', default: 'baseline,memory,redis' },
       nice: { type: 'string', default: '0' },
+      'server-flags': { type: 'string', default: '' },
     },
   });
   setBenchPriority(Number(values.nice));
@@ -90,7 +97,8 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const kinds = (values.arms ?? '').split(',').filter((a): a is ArmKind => a in LABELS);
   const built = await buildAll('dist', kinds.some((k) => k !== 'baseline'));
-  const o = { rate: Number(values.rate), seconds: Number(values.seconds), conversations: Number(values.conversations), dir, built };
+  const serverFlags = (values['server-flags'] ?? '').split(' ').filter(Boolean);
+  const o = { rate: Number(values.rate), seconds: Number(values.seconds), conversations: Number(values.conversations), dir, built, serverFlags };
   for (const kind of kinds) console.log(`\n${await profileArm(kind, o)}`);
 }
 

@@ -6,6 +6,7 @@ import { commandStats, type CommandStat } from './arms';
 import type { ArmKind } from './arms';
 import type { Built } from './build';
 import { memoryScenario, rttScenario, searchMax, type MemoryResult, type SearchResult, type Sizes } from './scenarios';
+import { LISTENER_CAPACITY } from './staff';
 import { FOREIGN_LIMIT_PCT, Session, type PairFigures, type TrafficFigures } from './session';
 
 export interface ArmResult {
@@ -59,7 +60,8 @@ function describe(t: TrafficFigures): string {
 
 async function pairings(s: Session, o: ArmRunOptions, result: ArmResult): Promise<void> {
   for (const rate of o.sizes.pairRates) {
-    const count = Math.max(10, Math.round(rate * o.sizes.pairSeconds));
+    const capacity = o.sizes.generators * o.sizes.listenersPerGen * LISTENER_CAPACITY;
+    const count = Math.min(capacity, Math.max(10, Math.round(rate * o.sizes.pairSeconds)));
     await s.connectVisitors(count, 1000);
     const before = await redisStats(s);
     const p = await s.pair(count, rate);

@@ -3,7 +3,7 @@
  * message rate, and round trips at fixed rates. Each loop is bounded in steps and time.
  */
 import { slope } from './stats';
-import { FOREIGN_LIMIT_PCT, trafficPasses, type PairFigures, type Session, type TrafficFigures } from './session';
+import { FOREIGN_LIMIT_PCT, trafficPasses, type Session, type TrafficFigures } from './session';
 
 export interface Sizes {
   generators: number;
@@ -34,15 +34,15 @@ export const QUICK: Sizes = {
   rttFractions: [0.25, 0.5, 0.8],
   rttWindowMs: 2000,
   drainMs: 1500,
-  quietWaitMs: 3_000,
+  quietWaitMs: 1_500,
 };
 
 export const FULL: Sizes = {
   generators: 1,
-  listenersPerGen: 100,
+  listenersPerGen: 120,
   memorySteps: [0, 1000, 2000, 4000],
   pairRates: [100, 500],
-  pairSeconds: 4,
+  pairSeconds: 2,
   trafficConversations: 1000,
   search: { start: 2000, factor: 1.25, windowMs: 8000, maxSteps: 14, refineSteps: 2 },
   rttFractions: [0.25, 0.5, 0.8],
@@ -82,16 +82,6 @@ export async function memoryScenario(s: Session, steps: number[]): Promise<Memor
     rssPerSocket: slope(points.map((p) => ({ x: p.sockets, y: p.rss }))),
     points,
   };
-}
-
-/** Pairing latency at `rate` new chats per second; the chats are ended afterwards. */
-export async function pairingScenario(s: Session, rate: number, seconds: number): Promise<PairFigures> {
-  const count = Math.max(10, Math.round(rate * seconds));
-  await s.connectVisitors(count, 1000);
-  const figures = await s.pair(count, rate);
-  await s.endAll();
-  await s.dropIdle();
-  return figures;
 }
 
 /** One search window; a failing window that other work on the machine disturbed is run again once. */

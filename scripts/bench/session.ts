@@ -26,6 +26,7 @@ export interface SessionOptions {
   profileDir?: string;
   /** Longest wait for a quiet machine before each measured window. */
   quietWaitMs?: number;
+  serverFlags?: string[];
   log?: (line: string) => void;
 }
 
@@ -94,7 +95,8 @@ export class Session {
   ) {}
 
   static async open(opts: SessionOptions): Promise<Session> {
-    const arm = await startArm({ kind: opts.kind, built: opts.built, logDir: opts.logDir, label: opts.label, profileDir: opts.profileDir });
+    const { kind, built, logDir, label, profileDir, serverFlags } = opts;
+    const arm = await startArm({ kind, built, logDir, label, profileDir, serverFlags });
     try {
       const gens = await GeneratorSet.start(opts.built.loadClient, opts.generators, arm.url, arm.origin);
       return new Session(arm, gens, opts);

@@ -8,18 +8,19 @@
 import { createAdapter, type RedisAdapterOptions } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { errorSummary } from '../logger';
 
 type Publish = (channel: string | Buffer, message: string | Buffer) => Promise<number>;
 
 /** Builds the adapter factory; `pub` and `sub` must be connections of their own. */
 export function createRedisAdapter(pub: Redis, sub: Redis, options: Partial<RedisAdapterOptions>, logger: Logger) {
   for (const client of [pub, sub]) {
-    client.on('error', (err: Error) => logger.warn({ err: err.message }, 'adapter redis connection error'));
+    client.on('error', (err: Error) => logger.warn({ err: errorSummary(err) }, 'adapter redis connection error'));
   }
   const publish: Publish = pub.publish.bind(pub);
   const guarded: Publish = (channel, message) =>
     publish(channel, message).catch((err: unknown) => {
-      logger.warn({ err: err instanceof Error ? err.message : typeof err }, 'adapter publish failed');
+      logger.warn({ err: errorSummary(err) }, 'adapter publish failed');
       return 0;
     });
   Object.assign(pub, { publish: guarded });

@@ -8,6 +8,8 @@ import { rooms } from './rooms';
 export interface StaffSocketData {
   user: User;
   sessionId: string;
+  /** Set by any event from the socket: the session's idle clock restarts at the next check. */
+  active?: boolean;
 }
 
 export const staffOf = (socket: Socket) => socket.data as StaffSocketData;
@@ -21,6 +23,9 @@ export function staffAuth(deps: SocketDeps, supervisorsOnly: boolean) {
         if (supervisorsOnly && auth.user.role !== 'supervisor') return next(new Error('forbidden'));
         const data: StaffSocketData = { user: auth.user, sessionId: auth.sessionId };
         socket.data = data;
+        socket.onAny(() => {
+          data.active = true;
+        });
         void socket.join(rooms.session(auth.sessionId));
         next();
       },

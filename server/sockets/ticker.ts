@@ -2,20 +2,18 @@
  * The one periodic task of a node (no per-socket timers): beats the node's heartbeat and reaps
  * nodes that stopped beating, claims due cluster timers, keeps routing going, sends queue
  * positions to this node's waiting visitors, queue summaries to its listeners, statistics to its
- * supervisors, records the dashboard's history, and drops staff sockets whose session ended.
+ * supervisors, and records the dashboard's history. (Staff sessions are checked by SessionGuard.)
  */
 import type { Server, Socket } from 'socket.io';
 import type { StatsSnapshot } from '../../shared/protocol';
 import type { SocketDeps } from './deps';
 import { errorSummary } from './handler';
 import type { VisitorSocketData } from './notifier';
-import { staffOf } from './staff-auth';
 
 export const TICK_MS = 500;
 const QUEUE_EVERY = 2; // ticks: once a second
 const STATS_EVERY = 4; // every 2 s
 const SAMPLE_EVERY = 60; // every 30 s, always a stats round, whose snapshot it reuses
-const SESSIONS_EVERY = 8; // every 4 s: ended sessions lose their sockets within 5 s
 const REAP_EVERY = 4; // every 2 s: a dead node's sockets are uncounted soon after its heartbeat lapses
 const NAMESPACES = ['/visitor', '/listener', '/supervisor'] as const;
 const QUEUE_REFRESH_MS = 30_000;
@@ -58,7 +56,6 @@ export class Ticker {
         const snapshot = await this.stats();
         if (this.sampleDue()) await this.sample(snapshot);
       }
-      if (this.count % SESSIONS_EVERY === 0) await this.sessions();
     } catch (err) {
       this.deps.logger.error({ err: errorSummary(err) }, 'tick failed');
     } finally {
@@ -164,25 +161,5 @@ export class Ticker {
       // A lost sample only leaves a gap in the charts: the rest of the round goes on.
       this.deps.logger.warn({ err: errorSummary(err) }, 'stats sample failed');
     }
-  }
-
-  /** Sessions that expired or were ended elsewhere lose their sockets here. */
-  private async sessions(): Promise<void> {
-    const { store, clock } = this.deps.domain.ctx;
-    const idleSeconds = this.deps.config.SESSION_IDLE_MINUTES * 60;
-    const bySession = new Map<string, Socket[]>();
-    for (const name of ['/listener', '/supervisor']) {
-      for (const socket of this.io.of(name).sockets.values()) {
-        const { sessionId } = staffOf(socket);
-        bySession.set(sessionId, [...(bySession.get(sessionId) ?? []), socket]);
-      }
-    }
-    await Promise.all(
-      [...bySession].map(async ([sessionId, sockets]) => {
-        const session = await store.touchSession(sessionId, clock(), idleSeconds);
-        const user = session ? await store.getUser(session.userId) : null;
-        if (!user?.active) for (const s of sockets) s.disconnect(true);
-      }),
-    );
   }
 }

@@ -26,6 +26,7 @@ import { checkVersion } from './server-version';
 import { RedisSharedData } from './shared-data';
 import { RedisStatsTimers } from './stats-timers';
 import { RedisTransitions } from './transitions';
+import { errorSummary } from '../../logger';
 
 export interface RedisStoreOptions {
   url: string;
@@ -46,7 +47,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Redi
     connectTimeout: 5_000,
     retryStrategy: (times) => Math.min(100 * 2 ** times, 3_000),
   });
-  client.on('error', (err: Error) => log?.warn({ err: err.message }, 'redis connection error'));
+  client.on('error', (err: Error) => log?.warn({ err: errorSummary(err) }, 'redis connection error'));
   client.on('reconnecting', (delay: number) => log?.info({ delay }, 'redis reconnecting'));
   try {
     await client.connect();
