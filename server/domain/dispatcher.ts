@@ -14,18 +14,30 @@ const QUEUE_HEAD = 500;
 /** Rounds per run: a lost race costs one more round, a storm of them stops here until the next kick. */
 const MAX_ROUNDS = 5;
 const NO_LISTENERS_ALERT_EVERY_SECONDS = 300;
+/**
+ * How long a read of every listener's presence serves new arrivals. Reading them all costs one
+ * hash per listener; under a burst of new chats that read dominated pairing (docs/benchmarks.md).
+ * Anything that frees capacity asks for a fresh read, and a refused assignment forces one.
+ */
+const PRESENCE_REUSE_MS = 250;
 
 export class Dispatcher {
   private running = false;
   private again = false;
+  private presenceRead: { list: PresenceRecord[]; at: number } | null = null;
+  private wantFresh = true;
 
   constructor(
     private readonly ctx: DomainContext,
     private readonly announcer: Announcer,
   ) {}
 
-  /** Starts a routing run without waiting for it; failures are logged, the next tick retries. */
-  kick(): void {
+  /**
+   * Starts a routing run without waiting for it; failures are logged, the next tick retries.
+   * `fresh: false` (a new arrival) may reuse a recent read of the listeners' presence.
+   */
+  kick(fresh = true): void {
+    if (fresh) this.wantFresh = true;
     this.run().catch((err: unknown) => this.ctx.logger.error({ err: errorSummary(err) }, 'dispatch failed'));
   }
 
@@ -49,9 +61,9 @@ export class Dispatcher {
 
   /** One pass; true when some assignment lost a race and another pass may help. */
   private async round(): Promise<boolean> {
-    const { store } = this.ctx;
-    const [queued, presences] = await Promise.all([store.queuedConversations(null, QUEUE_HEAD), store.listPresence()]);
+    const queued = await this.ctx.store.queuedConversations(null, QUEUE_HEAD);
     if (queued.length === 0) return false;
+    const presences = await this.presences();
     const plan = planAssignments(queued, presences);
     if (plan.length === 0) {
       await this.alertIfNobodyAvailable(presences);
@@ -66,13 +78,15 @@ export class Dispatcher {
     let failure: { err: unknown } | null = null;
     for (const a of plan) {
       try {
-        done.push(await store.assign({ ...a, manual: false, now, day }));
+        done.push(await this.ctx.store.assign({ ...a, manual: false, now, day }));
       } catch (err) {
         if (err instanceof AppError) raced = true;
         else failure = { err };
+        this.wantFresh = true;
         break;
       }
     }
+    this.countAssigned(done, now);
     // Whatever was assigned is announced, even when the store failed half-way.
     await Promise.all(done.map((t) => this.assigned(t)));
     if (failure) throw failure.err;
@@ -85,6 +99,28 @@ export class Dispatcher {
     // A requeued or transferred conversation waited once already: its second answer is no new wait.
     if (t.firstAnswer && c.assignedAt !== undefined) this.ctx.metrics.waitSeconds.observe({ language: c.language }, secondsBetween(c.startedAt, c.assignedAt));
     await this.announcer.assigned(t, exceptSocketId);
+  }
+
+  /** Every listener's presence: a fresh read, or a recent one for new arrivals. */
+  private async presences(): Promise<PresenceRecord[]> {
+    const now = Date.now();
+    const recent = this.presenceRead;
+    if (!this.wantFresh && recent && now - recent.at < PRESENCE_REUSE_MS) return recent.list;
+    this.wantFresh = false;
+    const list = await this.ctx.store.listPresence();
+    this.presenceRead = { list, at: now };
+    return list;
+  }
+
+  /** Keeps a reused presence read in step with the assignments this node just made. */
+  private countAssigned(done: readonly Transition[], now: number): void {
+    const list = this.presenceRead?.list ?? [];
+    for (const t of done) {
+      const p = list.find((x) => x.userId === t.conversation.listenerId);
+      if (!p) continue;
+      p.load += 1;
+      p.lastAssignedAt = now;
+    }
   }
 
   private async alertIfNobodyAvailable(presences: readonly PresenceRecord[]): Promise<void> {

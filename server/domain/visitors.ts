@@ -87,7 +87,7 @@ export class VisitorService {
     await afterCommit(this.ctx, 'long-wait timer', store.scheduleTimer(timerKeys.longWait(conversation.id), now + config.LONG_WAIT_ALERT_SECONDS * 1000), undefined);
     const estimatedWaitSeconds = await afterCommit(this.ctx, 'wait estimate', this.stats.estimate(conversation.language, position), 0);
     this.ctx.notifier.visitorSession(visitorId, visitorState(conversation, { position, estimatedWaitSeconds }));
-    this.dispatcher.kick();
+    this.dispatcher.kick(false);
     return { conversationId: conversation.id, position, estimatedWaitSeconds };
   }
 
