@@ -7,8 +7,7 @@ import { createServer, type RequestListener, type Server as HttpServer } from 'n
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { Server } from 'socket.io';
-import { makeSchemas } from '../shared/schemas';
-import type { Config } from './config';
+import { schemasFor, type Config } from './config';
 import { Accounts } from './domain/accounts';
 import { createDomain, type Domain } from './domain';
 import type { Clock, DomainContext } from './domain/context';
@@ -56,6 +55,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // Before anything hashes an address: every node must hash with the same key.
   await initAddressKey(store);
   const hours = parseOpeningHours(config.OPENING_HOURS, config.TIMEZONE);
+  const schemas = schemasFor(config);
   // Express must be the server's listener before engine.io attaches, so engine.io answers its own
   // path first; Express itself is built below, once the domain exists.
   let handle: RequestListener = (_req, res) => res.writeHead(503).end();
@@ -88,11 +88,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
     config, store, logger, accounts, metrics, clock,
     estimateWaits: () => domain.stats.estimateNewcomers(),
     stats: () => domain.stats.snapshot(),
+    schemas,
+    hours,
   });
   handle = express;
 
   const inflight = new Inflight();
-  const schemas = makeSchemas({ languages: config.LANGUAGES, topics: config.TOPICS, maxMessageLength: config.MAX_MESSAGE_LENGTH });
   const socketDeps = { config, domain, accounts, schemas, limits: createSocketLimits(store, config), metrics, logger: logger.child({ component: 'sockets' }), inflight };
   attachNamespaces(io, socketDeps);
   // Known to the store before the first socket, so a crash of this node is noticed.

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_LANGUAGES, DEFAULT_TOPICS } from '../shared/protocol';
+import { makeSchemas, type Schemas } from '../shared/schemas';
 import { parseOpeningHours } from './domain/opening-hours';
 import { readResourcesFile } from './domain/resources';
 
@@ -128,4 +129,9 @@ function checkFiles(e: Env): void {
 /** A config for tests and tools: defaults plus overrides, with no process environment involved. */
 export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({ LOG_LEVEL: 'silent', ...overrides });
+}
+
+/** The payload schemas for this configuration's languages, topics and message length. */
+export function schemasFor(config: Pick<Config, 'LANGUAGES' | 'TOPICS' | 'MAX_MESSAGE_LENGTH'>): Schemas {
+  return makeSchemas({ languages: config.LANGUAGES, topics: config.TOPICS, maxMessageLength: config.MAX_MESSAGE_LENGTH });
 }

@@ -30,7 +30,10 @@ export function dayOf(now: number, timeZone: string): string {
   return fmt.format(now);
 }
 
-export const iso = (ms: number): string => new Date(ms).toISOString();
+export { iso, secondsBetween } from '../time';
 
-/** Whole seconds between two instants, never negative. */
-export const secondsBetween = (from: number, to: number): number => Math.max(0, Math.floor((to - from) / 1000));
+/** The time fields an end of conversation carries: now, today, and how long its transcript stays. */
+export function endTimes(ctx: Pick<DomainContext, 'clock' | 'config'>): { now: number; day: string; retentionSeconds: number } {
+  const now = ctx.clock();
+  return { now, day: dayOf(now, ctx.config.TIMEZONE), retentionSeconds: Math.round(ctx.config.TRANSCRIPT_RETENTION_HOURS * 3600) };
+}

@@ -7,10 +7,9 @@ import { AppError } from '../../shared/errors';
 import type { ConversationRecord, PresenceRecord, Transition } from '../store/types';
 import type { Announcer } from './announce';
 import { dayOf, iso, secondsBetween, type DomainContext } from './context';
-import { planAssignments } from './routing';
+import { QUEUE_HEAD, planAssignments } from './routing';
 import { errorSummary } from '../logger';
 
-const QUEUE_HEAD = 500;
 /** Rounds per run: a lost race costs one more round, a storm of them stops here until the next kick. */
 const MAX_ROUNDS = 5;
 const NO_LISTENERS_ALERT_EVERY_SECONDS = 300;

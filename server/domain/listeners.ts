@@ -4,14 +4,13 @@ import type { ConversationView, FlagLevel, ListenerStatus, Message, User } from 
 import type { Outcome, PresenceRecord } from '../store/types';
 import { afterCommit } from './after-commit';
 import type { Announcer } from './announce';
-import { dayOf, iso, type DomainContext } from './context';
+import { dayOf, endTimes, iso, type DomainContext } from './context';
 import type { Dispatcher } from './dispatcher';
 import { timerKeys } from './timer-keys';
-import { nextFor } from './routing';
+import { QUEUE_HEAD, nextFor } from './routing';
 import { SYNC_LIMIT } from './visitors';
 import { conversationView } from './views';
 
-const QUEUE_HEAD = 500;
 
 export class ListenerService {
   constructor(
@@ -94,8 +93,6 @@ export class ListenerService {
 
   /** Ends the chat with an optional wrap-up. */
   async end(userId: string, conversationId: string, outcome?: Outcome, blockVisitorUntil?: number): Promise<void> {
-    const { config } = this.ctx;
-    const now = this.ctx.clock();
     const t = await this.ctx.store.endConversation({
       conversationId,
       endedBy: 'listener',
@@ -103,9 +100,7 @@ export class ListenerService {
       listenerId: userId,
       outcome,
       blockVisitorUntil,
-      now,
-      day: dayOf(now, config.TIMEZONE),
-      retentionSeconds: Math.round(config.TRANSCRIPT_RETENTION_HOURS * 3600),
+      ...endTimes(this.ctx),
     });
     this.announcer.ended(t);
     this.dispatcher.kick();

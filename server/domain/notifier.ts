@@ -5,7 +5,8 @@
 import type { ListenerServerEvents, SupervisorServerEvents, VisitorServerEvents } from '../../shared/events';
 import type { VisitorState } from '../../shared/protocol';
 
-type Args<M, E extends keyof M> = M[E] extends (...args: infer A) => void ? A : never;
+/** The argument list of event E in event map M. */
+export type Args<M, E extends keyof M> = M[E] extends (...args: infer A) => void ? A : never;
 
 type VisitorEvent = Exclude<keyof VisitorServerEvents, 'session'>;
 

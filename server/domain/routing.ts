@@ -5,6 +5,9 @@
  */
 import type { ConversationRecord, PresenceRecord } from '../store/types';
 
+/** How much of the queue routing reads at once: far more than ever waits in practice. */
+export const QUEUE_HEAD = 500;
+
 export interface Assignment {
   conversationId: string;
   listenerId: string;

@@ -4,7 +4,7 @@ import type { EndReason, Message, VisitorState } from '../../shared/protocol';
 import type { ConversationRecord, VisitorRecord } from '../store/types';
 import { afterCommit } from './after-commit';
 import type { Announcer } from './announce';
-import { dayOf, type DomainContext } from './context';
+import { dayOf, endTimes, type DomainContext } from './context';
 import type { Dispatcher } from './dispatcher';
 import { hashToken, newId, newToken } from './ids';
 import type { StatsService } from './stats';
@@ -122,15 +122,7 @@ export class VisitorService {
 
   /** Ends a conversation for the visitor's side (visitor action or lapsed grace period). */
   async endBy(conversationId: string, who: { visitorId?: string; endedBy: 'visitor' | 'system'; reason?: EndReason }): Promise<void> {
-    const { config } = this.ctx;
-    const now = this.ctx.clock();
-    const t = await this.ctx.store.endConversation({
-      conversationId,
-      ...who,
-      now,
-      day: dayOf(now, config.TIMEZONE),
-      retentionSeconds: Math.round(config.TRANSCRIPT_RETENTION_HOURS * 3600),
-    });
+    const t = await this.ctx.store.endConversation({ conversationId, ...who, ...endTimes(this.ctx) });
     this.announcer.ended(t);
     if (t.previousState === 'active') this.dispatcher.kick();
   }

@@ -2,10 +2,10 @@
 import express from 'express';
 import type { Logger } from 'pino';
 import type { StatsSnapshot } from '../../shared/protocol';
-import { makeSchemas } from '../../shared/schemas';
+import type { Schemas } from '../../shared/schemas';
 import type { Config } from '../config';
 import type { Accounts } from '../domain/accounts';
-import { parseOpeningHours } from '../domain/opening-hours';
+import type { OpeningHours } from '../domain/opening-hours';
 import { loadResources } from '../domain/resources';
 import type { Metrics } from '../metrics';
 import type { Store } from '../store/types';
@@ -31,6 +31,8 @@ export interface HttpDeps {
   /** Expected wait per language, in seconds. */
   estimateWaits: () => Promise<Record<string, number>>;
   stats: () => Promise<StatsSnapshot>;
+  schemas: Schemas;
+  hours: OpeningHours;
   /** Where the built client lives; dist/public by default. */
   publicDir?: string;
 }
@@ -38,7 +40,7 @@ export interface HttpDeps {
 /** Builds the HTTP app; the caller mounts it on a server (and Socket.IO beside it). */
 export function createHttpApp(deps: HttpDeps): express.Express {
   const { config, store, accounts } = deps;
-  const schemas = makeSchemas({ languages: config.LANGUAGES, topics: config.TOPICS, maxMessageLength: config.MAX_MESSAGE_LENGTH });
+  const { schemas } = deps;
   const log = deps.logger.child({ component: 'http' });
   const app = express();
   app.disable('x-powered-by');
@@ -52,7 +54,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.use(securityHeaders(config), noStore, originCheck(config), jsonBody);
 
   app.use(healthRouter(deps));
-  app.use('/api/status', statusRouter({ ...deps, hours: parseOpeningHours(config.OPENING_HOURS, config.TIMEZONE), resources: loadResources(config) }));
+  app.use('/api/status', statusRouter({ ...deps, resources: loadResources(config) }));
   app.use('/api/setup', setupRouter({ accounts, config, schemas }));
   app.use('/api/auth', authRouter({ accounts, config, schemas, loginLimits: createLoginLimits(store, config) }));
   app.use('/api/users', usersRouter({ accounts, schemas }));

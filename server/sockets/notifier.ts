@@ -7,10 +7,8 @@ import type { Logger } from 'pino';
 import type { Namespace, Server } from 'socket.io';
 import type { ListenerServerEvents, SupervisorServerEvents, VisitorServerEvents } from '../../shared/events';
 import type { VisitorState } from '../../shared/protocol';
-import type { Notifier } from '../domain/notifier';
+import type { Args, Notifier } from '../domain/notifier';
 import { rooms } from './rooms';
-
-type Args<M, E extends keyof M> = M[E] extends (...args: infer A) => void ? A : never;
 
 /** What each visitor socket remembers (never sent anywhere). */
 export interface VisitorSocketData {

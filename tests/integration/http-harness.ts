@@ -2,7 +2,8 @@
 import type { Express } from 'express';
 import request from 'supertest';
 import type { StatsSnapshot, User } from '../../shared/protocol';
-import { testConfig, type Config } from '../../server/config';
+import { schemasFor, testConfig, type Config } from '../../server/config';
+import { parseOpeningHours } from '../../server/domain/opening-hours';
 import { Accounts, type RevokedSessions } from '../../server/domain/accounts';
 import { createHttpApp } from '../../server/http';
 import { createLogger } from '../../server/logger';
@@ -74,6 +75,8 @@ export function buildHarness(options: HarnessOptions = {}): Harness {
     estimateWaits: options.estimateWaits ?? (async () => ({ fr: 60, nl: 0, en: 120 })),
     stats: options.stats ?? (async () => EMPTY_STATS),
     publicDir: options.publicDir ?? '/nonexistent-public-dir',
+    schemas: schemasFor(config),
+    hours: parseOpeningHours(config.OPENING_HOURS, config.TIMEZONE),
   });
   return { app, config, store, accounts, revoked, logs, clock, close: () => memory.close() };
 }

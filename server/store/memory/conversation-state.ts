@@ -5,6 +5,7 @@ import { SYSTEM_TEXT } from '../system-messages';
 import type { ConversationRecord, Transition } from '../types';
 import type { QueueItem } from './language-queues';
 import { addToIndex, removeFromIndex, type ConversationEntry, type MemoryState } from './state';
+import { iso as isoAt, secondsBetween } from '../../time';
 
 /** The conversation, or undefined when unknown or past its retention (then it is deleted now). */
 export function liveEntry(state: MemoryState, id: string): ConversationEntry | undefined {
@@ -71,15 +72,7 @@ export function pushSystem(entry: ConversationEntry, code: SystemCode, now: numb
   return pushMessage(entry, { from: 'system', text: SYSTEM_TEXT[code], at: isoAt(now), code });
 }
 
-/** Epoch milliseconds as an ISO-8601 UTC string. */
-export function isoAt(now: number): string {
-  return new Date(now).toISOString();
-}
-
-/** Whole seconds between two epoch-millisecond times. */
-export function secondsBetween(from: number, to: number): number {
-  return Math.max(0, Math.floor((to - from) / 1000));
-}
+export { isoAt, secondsBetween };
 
 /** The result of a state change, from the record as it was before and the entry as it is now. */
 export function transition(entry: ConversationEntry, before: ConversationRecord, message?: Message): Transition {

@@ -4,6 +4,7 @@ import type { Message, SystemCode } from '../../../shared/protocol';
 import { SYSTEM_TEXT } from '../system-messages';
 import type { Keys } from './keys';
 import type { Scripts } from './scripts';
+import { iso } from '../../time';
 
 export interface RedisContext {
   client: Redis;
@@ -17,10 +18,7 @@ export const DAY_STATS_TTL_SECONDS = 8 * 24 * 3600;
 /** recentWaits looks back at most this far, so older entries are trimmed. */
 export const RECENT_WAITS_WINDOW_MS = 24 * 3600 * 1000;
 
-/** Message times are ISO strings in UTC. */
-export function iso(now: number): string {
-  return new Date(now).toISOString();
-}
+export { iso };
 
 /** The system message a transition script appended with `seq` (none when seq is 0). */
 export function systemMessage(conversationId: string, seq: number, code: SystemCode, now: number): Message | undefined {
