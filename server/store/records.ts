@@ -11,7 +11,7 @@ import type {
   ListenerStatus,
   Message,
   RiskLevel,
-  Role,
+  User,
 } from '../../shared/protocol';
 
 export interface VisitorRecord {
@@ -49,14 +49,8 @@ export interface ConversationRecord {
   outcome?: Outcome;
 }
 
-export interface UserRecord {
-  id: string;
-  username: string;
-  displayName: string;
-  role: Role;
-  languages: string[];
-  maxConcurrent: number;
-  active: boolean;
+/** An account as stored: the public User plus what never leaves the server. */
+export interface UserRecord extends User {
   passwordHash: string;
   createdAt: number;
 }

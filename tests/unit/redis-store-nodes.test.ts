@@ -3,48 +3,23 @@
  * beyond the shared contract: keys, TTLs, and what separate clients (server nodes) see.
  * Runs against a private redis-server, one key prefix per test.
  */
-import Redis from 'ioredis';
-import { createRedisStore, type RedisStore } from '../../server/store/redis/redis-store';
+import type Redis from 'ioredis';
+import type { RedisStore } from '../../server/store/redis/redis-store';
 import { Scripts, StaleReadError } from '../../server/store/redis/scripts';
-import { startRedis, type TestRedis } from '../support/redis-server';
+import { redisStoreFixture } from '../support/redis-store-fixture';
 
 const HOUR = 3600;
 
-let redis: TestRedis;
+const fx = redisStoreFixture('n');
 let raw: Redis;
-let n = 0;
-let open: RedisStore[] = [];
 let prefix: string;
 let store: RedisStore;
 let t0: number;
+const newNode = () => fx.newNode();
 
-beforeAll(async () => {
-  redis = await startRedis({ appendonly: false });
-  raw = new Redis(redis.url);
+beforeEach(() => {
+  ({ store, raw, prefix, t0 } = fx);
 });
-
-afterAll(async () => {
-  await raw?.quit();
-  await redis?.stop();
-});
-
-beforeEach(async () => {
-  prefix = `n${++n}:`;
-  store = await newNode();
-  t0 = Date.now();
-});
-
-afterEach(async () => {
-  await Promise.all(open.map((s) => s.close()));
-  open = [];
-});
-
-/** Another store on the same prefix: a second server node with its own connection. */
-async function newNode(): Promise<RedisStore> {
-  const node = await createRedisStore({ url: redis.url, prefix });
-  open.push(node);
-  return node;
-}
 
 describe('leases, nodes, secrets and visitor expiry on Redis', () => {
   test('a timer claimed by a node that died before completing it goes to another node after the lease', async () => {

@@ -3,51 +3,26 @@
  * stream ids, TTLs, counters), their refusal of stale inputs, and races between separate clients
  * (as between server nodes). Runs against a private redis-server, one key prefix per test.
  */
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { AppError } from '../../shared/errors';
-import { createRedisStore, type RedisStore } from '../../server/store/redis/redis-store';
+import type { RedisStore } from '../../server/store/redis/redis-store';
 import { Scripts, StaleReadError, toStoreError } from '../../server/store/redis/scripts';
 import type { StartInput } from '../../server/store/types';
-import { startRedis, type TestRedis } from '../support/redis-server';
+import { redisStoreFixture } from '../support/redis-store-fixture';
 
 const DAY = '2030-02-01';
 const HOUR = 3600;
 
-let redis: TestRedis;
+const fx = redisStoreFixture('u');
 let raw: Redis;
-let n = 0;
-let open: RedisStore[] = [];
 let prefix: string;
 let store: RedisStore;
 let t0: number;
+const newNode = () => fx.newNode();
 
-beforeAll(async () => {
-  redis = await startRedis({ appendonly: false });
-  raw = new Redis(redis.url);
+beforeEach(() => {
+  ({ store, raw, prefix, t0 } = fx);
 });
-
-afterAll(async () => {
-  await raw?.quit();
-  await redis?.stop();
-});
-
-beforeEach(async () => {
-  prefix = `u${++n}:`;
-  store = await newNode();
-  t0 = Date.now();
-});
-
-afterEach(async () => {
-  await Promise.all(open.map((s) => s.close()));
-  open = [];
-});
-
-/** Another store on the same prefix: a second server node with its own connection. */
-async function newNode(): Promise<RedisStore> {
-  const node = await createRedisStore({ url: redis.url, prefix });
-  open.push(node);
-  return node;
-}
 
 async function start(overrides: Partial<StartInput> & { conversationId: string }) {
   const visitorId = overrides.visitorId ?? `v-${overrides.conversationId}`;
