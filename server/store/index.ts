@@ -7,7 +7,7 @@ import type { Store } from './types';
 
 export async function createStore(config: Pick<Config, 'REDIS_URL' | 'REDIS_PREFIX'>, logger: Logger): Promise<Store> {
   if (config.REDIS_URL) {
-    return createRedisStore({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX, logger: logger.child({ component: 'redis' }) });
+    return createRedisStore({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX, logger });
   }
   logger.warn(
     'Using the in-process store: all state (queue, conversations, accounts) is lost on restart and it serves ONE node only. Set REDIS_URL for production.',
