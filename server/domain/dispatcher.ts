@@ -7,7 +7,7 @@ import { AppError } from '../../shared/errors';
 import type { ConversationRecord, PresenceRecord, Transition } from '../store/types';
 import type { Announcer } from './announce';
 import { dayOf, iso, secondsBetween, type DomainContext } from './context';
-import { QUEUE_HEAD, planAssignments } from './routing';
+import { QUEUE_READ_SLACK, byRoutingOrder, freeSlotsByLanguage, planAssignments } from './routing';
 import { errorSummary } from '../logger';
 
 /** Rounds per run: a lost race costs one more round, a storm of them stops here until the next kick. */
@@ -58,16 +58,23 @@ export class Dispatcher {
     }
   }
 
-  /** One pass; true when some assignment lost a race and another pass may help. */
+  /**
+   * One pass; true when some assignment lost a race and another pass may help. Reads of the queue
+   * are bounded by free capacity, not by its length: an overloaded service does not slow its own
+   * routing down by reading a long queue over and over.
+   */
   private async round(): Promise<boolean> {
-    const queued = await this.ctx.store.queuedConversations(null, QUEUE_HEAD);
-    if (queued.length === 0) return false;
+    const { store } = this.ctx;
+    if ((await store.queuedConversations(null, 1)).length === 0) return false;
     const presences = await this.presences();
-    const plan = planAssignments(queued, presences);
-    if (plan.length === 0) {
+    const free = Object.entries(freeSlotsByLanguage(presences));
+    if (free.length === 0) {
       await this.alertIfNobodyAvailable(presences);
       return false;
     }
+    const heads = await Promise.all(free.map(([lang, slots]) => store.queuedConversations([lang], slots + QUEUE_READ_SLACK)));
+    const plan = planAssignments(heads.flat().sort(byRoutingOrder), presences);
+    if (plan.length === 0) return false;
     const now = this.ctx.clock();
     const day = dayOf(now, this.ctx.config.TIMEZONE);
     // In plan order, stopping at the first refusal: the snapshot is stale, and assigning the rest

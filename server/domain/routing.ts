@@ -5,8 +5,13 @@
  */
 import type { ConversationRecord, PresenceRecord } from '../store/types';
 
-/** How much of the queue routing reads at once: far more than ever waits in practice. */
+/** How much of the queue a listener taking one by hand reads at once. */
 export const QUEUE_HEAD = 500;
+/**
+ * Routing reads, per language, as many waiting conversations as there are free slots for it, plus
+ * this many: a conversation its only free listener gave back must not hide the ones behind it.
+ */
+export const QUEUE_READ_SLACK = 5;
 
 export interface Assignment {
   conversationId: string;
@@ -45,4 +50,18 @@ export function planAssignments(queued: readonly ConversationRecord[], presences
 /** The next waiting conversation a listener may take by hand (routing order, their languages). */
 export function nextFor(listener: Pick<PresenceRecord, 'languages'>, queued: readonly ConversationRecord[]): ConversationRecord | undefined {
   return queued.find((c) => listener.languages.includes(c.language));
+}
+
+/** Free slots per language among the listeners who may be offered conversations now. */
+export function freeSlotsByLanguage(presences: readonly PresenceRecord[]): Record<string, number> {
+  const free: Record<string, number> = {};
+  for (const p of eligibleListeners(presences)) {
+    for (const lang of p.languages) free[lang] = (free[lang] ?? 0) + p.maxConcurrent - p.load;
+  }
+  return free;
+}
+
+/** Routing order across languages: urgent first, then the longest waiting (as each queue is kept). */
+export function byRoutingOrder(a: ConversationRecord, b: ConversationRecord): number {
+  return Number(b.urgent) - Number(a.urgent) || a.queuedAt - b.queuedAt || a.id.localeCompare(b.id);
 }

@@ -1,5 +1,5 @@
 /** Routing rules as pure functions: urgent first, then oldest; least loaded, then longest idle. */
-import { eligibleListeners, nextFor, planAssignments } from '../../server/domain/routing';
+import { byRoutingOrder, eligibleListeners, freeSlotsByLanguage, nextFor, planAssignments } from '../../server/domain/routing';
 import type { ConversationRecord, PresenceRecord } from '../../server/store/types';
 
 const conv = (id: string, language: string, extra: Partial<ConversationRecord> = {}): ConversationRecord => ({
@@ -55,5 +55,20 @@ describe('routing', () => {
     const queued = [conv('x', 'en'), conv('y', 'fr')];
     expect(nextFor({ languages: ['fr'] }, queued)?.id).toBe('y');
     expect(nextFor({ languages: ['nl'] }, queued)).toBeUndefined();
+  });
+
+  it('counts free slots per language among eligible listeners only', () => {
+    const free = freeSlotsByLanguage([
+      listener('a', { languages: ['fr', 'nl'], load: 1, maxConcurrent: 3 }),
+      listener('b', { languages: ['nl'], load: 0, maxConcurrent: 2 }),
+      listener('away', { languages: ['en'], status: 'away' }),
+      listener('full', { languages: ['en'], load: 3 }),
+    ]);
+    expect(free).toEqual({ fr: 2, nl: 4 });
+  });
+
+  it('orders conversations of several languages urgent first, then by queue time', () => {
+    const list = [conv('late', 'fr', { queuedAt: 30 }), conv('urgent', 'nl', { queuedAt: 50, urgent: true }), conv('early', 'en', { queuedAt: 10 })];
+    expect([...list].sort(byRoutingOrder).map((c) => c.id)).toEqual(['urgent', 'early', 'late']);
   });
 });
