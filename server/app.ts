@@ -60,8 +60,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // path first; Express itself is built below, once the domain exists.
   let handle: RequestListener = (_req, res) => res.writeHead(503).end();
   const httpServer = createServer((req, res) => handle(req, res));
-  // The subscriber connection only listens: pipelining is for the commands it never sends.
-  const redisClients = store instanceof RedisStore ? [store.client.duplicate(), store.client.duplicate({ enableAutoPipelining: false })] : [];
+  const redisClients = store instanceof RedisStore ? [store.client.duplicate(), store.client.duplicate()] : [];
   const io = createSocketServer(httpServer, config, redisClients.length ? createRedisAdapter(redisClients[0], redisClients[1], { key: `${config.REDIS_PREFIX}socket.io`, requestsTimeout: 3000 }, logger.child({ component: 'adapter' })) : undefined);
 
   const accounts = new Accounts({

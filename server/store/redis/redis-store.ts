@@ -45,9 +45,9 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Redi
     // Commands issued during a short reconnect wait for it rather than failing at once.
     enableOfflineQueue: true,
     connectTimeout: 5_000,
-    // Commands issued in the same tick share one socket write: measured as the largest cost of a
-    // busy node (docs/benchmarks.md). Each call stays its own command with its own reply.
-    enableAutoPipelining: true,
+    // No auto-pipelining, though it would save socket writes (docs/benchmarks.md): ioredis has
+    // known reply-misalignment bugs when a command is defined on a client after an auto-pipeline
+    // started, which rate-limiter-flexible does lazily on this client (redis/ioredis#1931).
     retryStrategy: (times) => Math.min(100 * 2 ** times, 3_000),
   });
   client.on('error', (err: Error) => log?.warn({ err: errorSummary(err) }, 'redis connection error'));
