@@ -19,6 +19,8 @@ const NO_LISTENERS_ALERT_EVERY_SECONDS = 300;
  * Anything that frees capacity asks for a fresh read, and a refused assignment forces one.
  */
 const PRESENCE_REUSE_MS = 250;
+/** Far longer than any healthy round (a few store calls). */
+const ROUND_DEADLINE_MS = 15_000;
 
 export class Dispatcher {
   private running = false;
@@ -50,7 +52,7 @@ export class Dispatcher {
     try {
       for (let round = 0; round < MAX_ROUNDS; round += 1) {
         this.again = false;
-        const raced = await this.round();
+        const raced = await this.withDeadline(this.round());
         if (!raced && !this.again) break;
       }
     } finally {
@@ -105,6 +107,23 @@ export class Dispatcher {
     // A requeued or transferred conversation waited once already: its second answer is no new wait.
     if (t.firstAnswer && c.assignedAt !== undefined) this.ctx.metrics.waitSeconds.observe({ language: c.language }, secondsBetween(c.startedAt, c.assignedAt));
     await this.announcer.assigned(t, exceptSocketId);
+  }
+
+  /**
+   * A round that never settles (a store call lost on the way) must not stop routing on this node
+   * for good: past the deadline the run ends, and the next kick starts afresh. The late round may
+   * still finish; every assignment it makes is checked by the store all the same.
+   */
+  private async withDeadline(round: Promise<boolean>): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('routing round timed out')), ROUND_DEADLINE_MS);
+    });
+    try {
+      return await Promise.race([round, deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Every listener's presence: a fresh read, or a recent one for new arrivals. */

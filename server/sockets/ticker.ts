@@ -17,11 +17,13 @@ const SAMPLE_EVERY = 60; // every 30 s, always a stats round, whose snapshot it 
 const REAP_EVERY = 4; // every 2 s: a dead node's sockets are uncounted soon after its heartbeat lapses
 const NAMESPACES = ['/visitor', '/listener', '/supervisor'] as const;
 const QUEUE_REFRESH_MS = 30_000;
+const STUCK_ROUND_MS = 30_000;
 
 export class Ticker {
   private timer: NodeJS.Timeout | null = null;
   private count = 0;
   private busy = false;
+  private busySince = 0;
   private lastQueue = '';
   private lastStats = '';
   private lastBeatAt = 0;
@@ -45,8 +47,12 @@ export class Ticker {
   /** One round; a slow round makes the next ones skip rather than pile up (the heartbeat does not wait for it). */
   async tick(): Promise<void> {
     this.beatIfDue();
-    if (this.busy) return;
+    // A round stuck past the deadline (a store call lost on the way) must not stop this node's
+    // timers and routing for good: the next tick goes ahead.
+    if (this.busy && Date.now() - this.busySince < STUCK_ROUND_MS) return;
+    if (this.busy) this.deps.logger.error('a ticker round is stuck; starting the next one');
     this.busy = true;
+    this.busySince = Date.now();
     this.count += 1;
     try {
       if (this.count % REAP_EVERY === 0) await this.reap();
