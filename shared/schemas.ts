@@ -21,7 +21,7 @@ const afterSeq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 export function makeSchemas(opts: SchemaOptions) {
   const language = z.enum(opts.languages as [string, ...string[]]);
   const topic = z.enum(opts.topics as [string, ...string[]]);
-  // No length cap here: any string that fits in a packet (the server sizes maxHttpBufferSize) is
+  // No length cap here: every string that fits in a packet (the server sizes maxHttpBufferSize) is
   // judged by `normaliseText`, so a long one is `too_long`, not `invalid_payload`.
   const rawText = z.string();
   const languages = z.array(language).min(1).max(opts.languages.length);

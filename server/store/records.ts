@@ -11,6 +11,7 @@ import type {
   ListenerStatus,
   Message,
   RiskLevel,
+  StatsHistorySample,
   User,
 } from '../../shared/protocol';
 
@@ -194,15 +195,9 @@ export interface DayStats {
   durations: number[];
 }
 
-/** One point of the dashboard's history charts: counts and seconds only, never text or ids. */
-export interface StatsSample {
+/** One point of the dashboard's history charts (the wire sample, with `at` in epoch ms): counts and seconds only, never text or ids. */
+export interface StatsSample extends Omit<StatsHistorySample, 'at'> {
   at: number;
-  waiting: number;
-  urgent: number;
-  oldestWaitSeconds: number;
-  medianWaitSeconds15m: number;
-  active: number;
-  available: number;
 }
 
 export interface RateLimitOptions {
