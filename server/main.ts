@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   try {
     config = loadConfig();
   } catch (err) {
-    if (!(err instanceof ConfigError || err instanceof Error)) throw err;
+    if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`${err.message}\n`);
     process.exit(78);
   }

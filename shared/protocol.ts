@@ -21,7 +21,7 @@ export type EndedBy = 'visitor' | 'listener' | 'system';
 export type ConversationState = 'queued' | 'active' | 'ended';
 
 /** Codes of system messages; `text` beside them is only an English fallback. */
-export type SystemCode = 'assigned' | 'transferred' | 'listener_lost' | 'ended' | 'requeued';
+export type SystemCode = 'assigned' | 'transferred' | 'listener_lost' | 'ended';
 
 /** Why a conversation ended, when there is more to say than who ended it. */
 export type EndReason = 'quick_exit' | 'blocked' | 'grace_expired' | 'listener_ended' | 'visitor_ended';

@@ -6,5 +6,4 @@ export const SYSTEM_TEXT: Record<SystemCode, string> = {
   transferred: 'You are being connected to another listener.',
   listener_lost: 'The listener lost their connection. You are back at the front of the queue.',
   ended: 'The conversation has ended.',
-  requeued: 'You are back in the queue. A listener will be with you soon.',
 };

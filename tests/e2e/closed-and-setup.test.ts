@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core';
 import type { TestApp } from '../support/app';
 import { SETUP_TOKEN } from '../support/app';
 import { hoursClosedNow } from '../support/integration-helpers';
-import { type NeutralSite, axeViolations, expectClean, launchBrowser, newContext, screenshots, startE2eApp, startNeutralSite, watchPage } from './support-e2e';
+import { type NeutralSite, axeViolations, closeE2e, expectClean, newContext, openE2e, screenshots, watchPage } from './support-e2e';
 import { LOCALES, STAFF, VISITOR } from './texts';
 
 jest.setTimeout(60_000);
@@ -17,14 +17,11 @@ let site: NeutralSite;
 let app: TestApp;
 
 beforeAll(async () => {
-  [browser, site] = await Promise.all([launchBrowser(), startNeutralSite()]);
-  app = await startE2eApp(site, { OPENING_HOURS: hoursClosedNow() });
+  ({ browser, site, app } = await openE2e({ OPENING_HOURS: hoursClosedNow() }));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await site?.close();
+  await closeE2e({ browser, site, app });
 });
 
 test.each(['fr', 'nl', 'en'] as const)('closed hours in %s: when we open, the contacts, and no start button', async (lang) => {

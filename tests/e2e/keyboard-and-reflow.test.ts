@@ -6,7 +6,7 @@
 import type { Browser, Page } from 'playwright-core';
 import type { TestApp } from '../support/app';
 import { createStaff } from '../support/app';
-import { type NeutralSite, axeViolations, expectClean, launchBrowser, newContext, signIn, startE2eApp, startNeutralSite, watchPage } from './support-e2e';
+import { type NeutralSite, axeViolations, expectClean, newContext, signIn, watchPage, closeE2e, openE2e } from './support-e2e';
 import { STAFF, VISITOR, fill } from './texts';
 
 jest.setTimeout(60_000);
@@ -17,14 +17,11 @@ let site: NeutralSite;
 let app: TestApp;
 
 beforeAll(async () => {
-  [browser, site] = await Promise.all([launchBrowser(), startNeutralSite()]);
-  app = await startE2eApp(site);
+  ({ browser, site, app } = await openE2e());
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await site?.close();
+  await closeE2e({ browser, site, app });
 });
 
 /** Presses Tab until the focused element has this accessible text; checks each stop shows a focus ring. */

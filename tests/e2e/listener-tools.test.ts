@@ -7,7 +7,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { TestApp } from '../support/app';
 import { type Staff, createStaff } from '../support/app';
-import { type NeutralSite, type PageWatch, axeViolations, expectClean, launchBrowser, newContext, signIn, startE2eApp, startNeutralSite, watchPage } from './support-e2e';
+import { type NeutralSite, type PageWatch, axeViolations, expectClean, newContext, signIn, watchPage, closeE2e, openE2e } from './support-e2e';
 import { STAFF, VISITOR, fill } from './texts';
 
 jest.setTimeout(90_000);
@@ -22,16 +22,13 @@ let ben: Staff;
 const watches: PageWatch[] = [];
 
 beforeAll(async () => {
-  [browser, site] = await Promise.all([launchBrowser(), startNeutralSite()]);
-  app = await startE2eApp(site);
+  ({ browser, site, app } = await openE2e());
   ana = await createStaff(app.url, { role: 'listener', languages: ['fr', 'nl'], maxConcurrent: 3, displayName: 'Ana' });
   ben = await createStaff(app.url, { role: 'listener', languages: ['fr'], maxConcurrent: 3, displayName: 'Ben' });
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await site?.close();
+  await closeE2e({ browser, site, app });
 });
 
 async function open(locale: string): Promise<{ context: BrowserContext; page: Page }> {

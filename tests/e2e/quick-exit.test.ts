@@ -7,7 +7,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { TestApp } from '../support/app';
 import { type Staff, createStaff } from '../support/app';
-import { type NeutralSite, axeViolations, expectClean, launchBrowser, newContext, signIn, startE2eApp, startNeutralSite, watchPage } from './support-e2e';
+import { type NeutralSite, axeViolations, expectClean, newContext, signIn, watchPage, closeE2e, openE2e } from './support-e2e';
 import { STAFF, VISITOR, fill } from './texts';
 
 jest.setTimeout(90_000);
@@ -22,8 +22,7 @@ let listenerContext: BrowserContext;
 let listener: Page;
 
 beforeAll(async () => {
-  [browser, site] = await Promise.all([launchBrowser(), startNeutralSite()]);
-  app = await startE2eApp(site);
+  ({ browser, site, app } = await openE2e());
   staff = await createStaff(app.url, { role: 'listener', languages: ['fr', 'nl', 'en'], maxConcurrent: 3, displayName: 'Robin' });
   listenerContext = await newContext(browser, 'en-GB');
   listener = await listenerContext.newPage();
@@ -32,9 +31,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await site?.close();
+  await closeE2e({ browser, site, app });
 });
 
 /** A visitor tab that came from the neutral site, chatting with the listener; returns the conversation id. */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { TestApp } from '../support/app';
 import { type Staff, createStaff } from '../support/app';
-import { type NeutralSite, type PageWatch, SHOTS_DIR, axeViolations, expectClean, launchBrowser, newContext, screenshots, signIn, startE2eApp, startNeutralSite, watchPage } from './support-e2e';
+import { type NeutralSite, type PageWatch, SHOTS_DIR, axeViolations, expectClean, newContext, screenshots, signIn, watchPage, closeE2e, openE2e } from './support-e2e';
 import { STAFF, VISITOR, fill } from './texts';
 
 jest.setTimeout(90_000);
@@ -22,16 +22,13 @@ const contexts: BrowserContext[] = [];
 const watches: PageWatch[] = [];
 
 beforeAll(async () => {
-  [browser, site] = await Promise.all([launchBrowser(), startNeutralSite()]);
-  app = await startE2eApp(site);
+  ({ browser, site, app } = await openE2e());
   supervisor = await createStaff(app.url, { role: 'supervisor', languages: ['fr', 'nl', 'en'], displayName: 'Alex' });
   listenerStaff = await createStaff(app.url, { role: 'listener', languages: ['fr'], maxConcurrent: 1, displayName: 'Jo' });
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await site?.close();
+  await closeE2e({ browser, site, app });
 });
 
 async function page(locale: string): Promise<Page> {

@@ -52,6 +52,25 @@ export function startE2eApp(site: NeutralSite, env: Record<string, string> = {})
 }
 
 /** What a page did that it must not: reach another origin, or break the CSP. */
+export interface E2eWorld {
+  browser: Browser;
+  site: NeutralSite;
+  app: TestApp;
+}
+
+/** What most browser test files start with: Chromium, the neutral site, and the app on Redis. */
+export async function openE2e(env: Record<string, string> = {}): Promise<E2eWorld> {
+  const [browser, site] = await Promise.all([launchBrowser(), startNeutralSite()]);
+  return { browser, site, app: await startE2eApp(site, env) };
+}
+
+/** Closes what openE2e started, whatever part of it did start. */
+export async function closeE2e(world: Partial<E2eWorld>): Promise<void> {
+  await world.browser?.close();
+  await world.app?.stop();
+  await world.site?.close();
+}
+
 export interface PageWatch {
   foreignRequests: string[];
   cspErrors: string[];

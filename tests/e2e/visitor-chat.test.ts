@@ -7,7 +7,7 @@
 import type { Browser, Page } from 'playwright-core';
 import type { TestApp } from '../support/app';
 import { type Staff, createStaff } from '../support/app';
-import { type NeutralSite, type PageWatch, axeViolations, expectClean, launchBrowser, newContext, screenshots, signIn, startE2eApp, startNeutralSite, watchPage } from './support-e2e';
+import { type NeutralSite, type PageWatch, axeViolations, expectClean, newContext, screenshots, signIn, watchPage, closeE2e, openE2e } from './support-e2e';
 import { LOCALES, type Lang, STAFF, VISITOR, fill } from './texts';
 
 jest.setTimeout(120_000);
@@ -17,14 +17,11 @@ let site: NeutralSite;
 let app: TestApp;
 
 beforeAll(async () => {
-  [browser, site] = await Promise.all([launchBrowser(), startNeutralSite()]);
-  app = await startE2eApp(site);
+  ({ browser, site, app } = await openE2e());
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await site?.close();
+  await closeE2e({ browser, site, app });
 });
 
 async function texts(page: Page, selector: string): Promise<string[]> {

@@ -12,13 +12,12 @@ const HOUR = 3600;
 
 const fx = redisStoreFixture('n');
 let raw: Redis;
-let prefix: string;
 let store: RedisStore;
 let t0: number;
 const newNode = () => fx.newNode();
 
 beforeEach(() => {
-  ({ store, raw, prefix, t0 } = fx);
+  ({ store, raw, t0 } = fx);
 });
 
 describe('leases, nodes, secrets and visitor expiry on Redis', () => {

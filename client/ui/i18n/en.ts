@@ -34,7 +34,6 @@ export const common = {
   'sys.assigned': 'A listener joined the chat.',
   'sys.transferred': 'Another listener is taking over the chat.',
   'sys.listener_lost': 'The listener lost their connection. We are finding someone else for you.',
-  'sys.requeued': 'You are back in the queue. Someone will be with you soon.',
   'sys.ended': 'The chat has ended.',
   'sys.other': 'Update from the chat service.',
 

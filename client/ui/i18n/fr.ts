@@ -33,7 +33,6 @@ export const common: CommonStrings = {
   'sys.assigned': 'Un·e écoutant·e a rejoint la conversation.',
   'sys.transferred': 'Un·e autre écoutant·e reprend la conversation.',
   'sys.listener_lost': 'L’écoutant·e a perdu sa connexion. On cherche quelqu’un d’autre pour toi.',
-  'sys.requeued': 'Tu es de nouveau dans la file. Quelqu’un va bientôt te répondre.',
   'sys.ended': 'La conversation est terminée.',
   'sys.other': 'Information du service de chat.',
 

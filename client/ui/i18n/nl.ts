@@ -33,7 +33,6 @@ export const common: CommonStrings = {
   'sys.assigned': 'Er is een luisteraar bij het gesprek gekomen.',
   'sys.transferred': 'Een andere luisteraar neemt het gesprek over.',
   'sys.listener_lost': 'De luisteraar heeft geen verbinding meer. We zoeken iemand anders voor je.',
-  'sys.requeued': 'Je staat weer in de wachtrij. Er komt zo snel mogelijk iemand.',
   'sys.ended': 'Het gesprek is afgelopen.',
   'sys.other': 'Bericht van de chatdienst.',
 

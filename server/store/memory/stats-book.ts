@@ -6,7 +6,7 @@ import { SortedList } from './sorted-list';
 const KEEP_DAYS = 8;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Recent waits older than this (relative to the newest) are dropped: the dashboard looks back 15 minutes. */
+/** Recent waits older than this (relative to the newest) are dropped, as on Redis: `recentWaits` looks back at most a day. */
 const RECENT_WAIT_KEEP_MS = 24 * 60 * 60 * 1000;
 
 interface RecentWait {

@@ -23,7 +23,7 @@ const STATES: readonly ConversationState[] = ['queued', 'active', 'ended'];
 const ENDED_BY: readonly EndedBy[] = ['visitor', 'listener', 'system'];
 const SENDERS: readonly Sender[] = ['visitor', 'listener', 'system'];
 const END_REASONS: readonly EndReason[] = ['quick_exit', 'blocked', 'grace_expired', 'listener_ended', 'visitor_ended'];
-const SYSTEM_CODES: readonly SystemCode[] = ['assigned', 'transferred', 'listener_lost', 'ended', 'requeued'];
+const SYSTEM_CODES: readonly SystemCode[] = ['assigned', 'transferred', 'listener_lost', 'ended'];
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[]): T | undefined {
   return allowed.find((candidate) => candidate === value);

@@ -6,7 +6,6 @@ import { DAY_STATS_TTL_SECONDS, execPipeline, iso, type RedisContext } from './c
 import { byFlagTime } from '../record-order';
 import { withFreshRead } from './scripts';
 
-/** Urgent conversations sort before all others, then the oldest first. */
 /** Added to the score of non-urgent conversations, so every urgent one sorts first. */
 export const URGENT_BAND = 1e13;
 
