@@ -20,10 +20,12 @@ import { Inflight } from './sockets/handler';
 import { attachNamespaces, createSocketServer } from './sockets';
 import { createSocketLimits } from './sockets/limits';
 import { createRedisAdapter } from './sockets/redis-adapter';
+import { Peers } from './sockets/peers';
 import { SocketNotifier } from './sockets/notifier';
 import { rooms } from './sockets/rooms';
 import { SessionGuard } from './sockets/session-guard';
 import { Ticker } from './sockets/ticker';
+import { coalesceWrites } from './store/redis/coalesce-writes';
 import { RedisStore } from './store/redis/redis-store';
 import type { Store } from './store/types';
 
@@ -43,6 +45,8 @@ export interface App {
   domain: Domain;
   accounts: Accounts;
   metrics: Metrics;
+  /** Whether other nodes share the Redis; null on the in-process store. */
+  peers: Peers | null;
   /** Tells clients, closes sockets, waits for handlers, stops timers. Does not close the store. */
   close(): Promise<void>;
 }
@@ -61,6 +65,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   let handle: RequestListener = (_req, res) => res.writeHead(503).end();
   const httpServer = createServer((req, res) => handle(req, res));
   const redisClients = store instanceof RedisStore ? [store.client.duplicate(), store.client.duplicate()] : [];
+  // The publisher's writes of one turn share a system call, as the store's do.
+  if (redisClients.length) coalesceWrites(redisClients[0]);
   const io = createSocketServer(httpServer, config, redisClients.length ? createRedisAdapter(redisClients[0], redisClients[1], { key: `${config.REDIS_PREFIX}socket.io`, requestsTimeout: 3000 }, logger.child({ component: 'adapter' })) : undefined);
 
   const accounts = new Accounts({
@@ -77,7 +83,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     // A listener's new languages or capacity may make waiting conversations routable.
     onPresenceChange: () => domain.dispatcher.kick(),
   });
-  const notifier = new SocketNotifier(io, redisClients.length > 0, logger.child({ component: 'notifier' }));
+  const peers = redisClients.length ? new Peers(io.of('/visitor'), redisClients[1], logger.child({ component: 'peers' })) : null;
+  const notifier = new SocketNotifier(io, peers, logger.child({ component: 'notifier' }));
   // The sampler runs at scrape time, after `domain` below exists.
   const metrics = createMetrics(() => sampleMetrics(domain));
   const ctx: DomainContext = { store, nodeId, config, notifier, clock, logger: logger.child({ component: 'domain' }), metrics };
@@ -102,12 +109,16 @@ export async function createApp(deps: AppDeps): Promise<App> {
   ticker.start();
   sessionGuard.start();
   await accounts.announceSetupToken();
+  // Every running node must know of this one before its first socket (see Peers).
+  await peers?.join();
+  peers?.start();
 
   const app: App = {
-    httpServer, express, io, domain, accounts, metrics,
+    httpServer, express, io, domain, accounts, metrics, peers,
     async close() {
       ticker.stop();
       sessionGuard.stop();
+      peers?.stop();
       io.of('/visitor').local.emit('server:shutdown');
       io.of('/listener').local.emit('server:shutdown');
       io.of('/supervisor').local.emit('server:shutdown');

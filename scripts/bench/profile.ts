@@ -1,6 +1,6 @@
 /**
  * `tsx scripts/bench/profile.ts [--rate N] [--seconds N] [--conversations N] [--arms a,b] [--nice=-N]
- *   [--server-flags="--trace-gc"]`
+ *   [--server-flags="--trace-gc"] [--cpu-prof=off] [--monitor=off]`
  *
  * Profiles each arm's server (`node --cpu-prof`) under one fixed message rate, so the profiles and
  * the CPU time per message of the baseline and our arms compare like for like. Prints the CPU per
@@ -52,6 +52,9 @@ interface ProfileOptions {
   dir: string;
   built: Built;
   serverFlags: string[];
+  /** Off: CPU per message without the profiler's overhead (for A/B comparisons). */
+  cpuProf: boolean;
+  monitor: boolean;
 }
 
 async function profileArm(kind: ArmKind, o: ProfileOptions): Promise<string> {
@@ -59,7 +62,7 @@ async function profileArm(kind: ArmKind, o: ProfileOptions): Promise<string> {
   const built = o.built;
   const s = await Session.open({
     kind, label: `profile-${label}`, built, generators: 1, listenersPerGen: Math.ceil(o.conversations / LISTENER_CAPACITY),
-    logDir: o.dir, profileDir: o.dir, quietWaitMs: 30_000, serverFlags: o.serverFlags,
+    logDir: o.dir, profileDir: o.cpuProf ? o.dir : undefined, quietWaitMs: 30_000, serverFlags: o.serverFlags,
   });
   let line = `${label}: `;
   try {
@@ -73,11 +76,11 @@ async function profileArm(kind: ArmKind, o: ProfileOptions): Promise<string> {
     line +=
       `${t.rate}/s, p50 ${t.latency.p50.toFixed(2)} p99 ${t.latency.p99.toFixed(2)} ms, delivered ${t.delivered}/${t.sent}, ` +
       `CPU per message: server ${cpuUs(t.serverCpuPct)} µs, redis ${cpuUs(t.redisCpuPct)} µs, generator ${cpuUs(t.gen.cpuPct)} µs, other work ${t.foreignCpuPct.toFixed(0)}% of a core${redis}`;
-    if (s.arm.redis) line += `\n${await roundTrips(s, s.arm.redis.url)}`;
+    if (s.arm.redis && o.monitor) line += `\n${await roundTrips(s, s.arm.redis.url)}`;
   } finally {
     await s.close();
   }
-  return `${line}\n${summarizeFile(join(o.dir, `profile-${label}.cpuprofile`), 30)}`;
+  return o.cpuProf ? `${line}\n${summarizeFile(join(o.dir, `profile-${label}.cpuprofile`), 30)}` : line;
 }
 
 async function main(): Promise<void> {
@@ -89,6 +92,8 @@ async function main(): Promise<void> {
       arms: { type: 'string', default: 'baseline,memory,redis' },
       nice: { type: 'string', default: '0' },
       'server-flags': { type: 'string', default: '' },
+      'cpu-prof': { type: 'string', default: 'on' },
+      monitor: { type: 'string', default: 'on' },
     },
   });
   setBenchPriority(Number(values.nice));
@@ -98,7 +103,8 @@ async function main(): Promise<void> {
   const kinds = (values.arms ?? '').split(',').filter((a): a is ArmKind => a in LABELS);
   const built = await buildAll('dist', kinds.some((k) => k !== 'baseline'));
   const serverFlags = (values['server-flags'] ?? '').split(' ').filter(Boolean);
-  const o = { rate: Number(values.rate), seconds: Number(values.seconds), conversations: Number(values.conversations), dir, built, serverFlags };
+  const o = { rate: Number(values.rate), seconds: Number(values.seconds), conversations: Number(values.conversations), dir, built, serverFlags,
+    cpuProf: values['cpu-prof'] !== 'off', monitor: values.monitor !== 'off' };
   for (const kind of kinds) console.log(`\n${await profileArm(kind, o)}`);
 }
 

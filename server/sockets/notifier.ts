@@ -1,7 +1,8 @@
 /**
- * The Notifier on Socket.IO rooms. Room broadcasts cross nodes through the adapter. The `session`
- * event carries each socket's own token, which never leaves the node that holds the socket: other
- * nodes are told the new phase with serverSideEmit and each emits to its local sockets.
+ * The Notifier on Socket.IO rooms. Room broadcasts cross nodes through the adapter, except while
+ * this node is alone on its Redis (Peers): then every socket is here and broadcasts stay local.
+ * The `session` event carries each socket's own token, which never leaves the node that holds the
+ * socket: other nodes are told the new phase with serverSideEmit and each emits to its local sockets.
  */
 import type { Logger } from 'pino';
 import type { Namespace, Server } from 'socket.io';
@@ -9,6 +10,11 @@ import type { ListenerServerEvents, SupervisorServerEvents, VisitorServerEvents 
 import type { VisitorState } from '../../shared/protocol';
 import type { Args, Notifier } from '../domain/notifier';
 import { rooms } from './rooms';
+
+/** Who else is out there: null for a node without the Redis adapter (always alone). */
+export interface PeerView {
+  readonly isAlone: boolean;
+}
 
 /** What each visitor socket remembers (never sent anywhere). */
 export interface VisitorSocketData {
@@ -27,10 +33,10 @@ const PHASE_EVENT = 'visitor:phase';
 export class SocketNotifier implements Notifier {
   constructor(
     private readonly io: Server,
-    private readonly clustered: boolean,
+    private readonly peers: PeerView | null,
     private readonly logger: Logger,
   ) {
-    if (clustered) {
+    if (peers) {
       this.io.of('/visitor').on(PHASE_EVENT, (visitorId: string, state: VisitorState) => this.sessionLocally(visitorId, state));
     }
   }
@@ -39,17 +45,26 @@ export class SocketNotifier implements Notifier {
     return this.io.of('/visitor');
   }
 
+  private get clustered(): boolean {
+    return this.peers !== null && !this.peers.isAlone;
+  }
+
+  /** The namespace's sockets on every node (no room yet: all of them), or this node's while it is alone. */
+  private everywhere(nsp: Namespace): ReturnType<Namespace['to']> {
+    return this.clustered ? nsp.to([]) : nsp.local;
+  }
+
   toVisitor<E extends Exclude<keyof VisitorServerEvents, 'session'>>(visitorId: string, event: E, ...args: Args<VisitorServerEvents, E>): void {
-    this.visitors.to(rooms.visitor(visitorId)).emit(event, ...args);
+    this.everywhere(this.visitors).to(rooms.visitor(visitorId)).emit(event, ...args);
   }
 
   toListener<E extends keyof ListenerServerEvents>(userId: string, exceptSocketId: string | null, event: E, ...args: Args<ListenerServerEvents, E>): void {
-    const target = this.io.of('/listener').to(rooms.user(userId));
+    const target = this.everywhere(this.io.of('/listener')).to(rooms.user(userId));
     (exceptSocketId ? target.except(exceptSocketId) : target).emit(event, ...args);
   }
 
   toSupervisors<E extends keyof SupervisorServerEvents>(event: E, ...args: Args<SupervisorServerEvents, E>): void {
-    this.io.of('/supervisor').emit(event, ...args);
+    this.everywhere(this.io.of('/supervisor')).emit(event, ...args);
   }
 
   visitorSession(visitorId: string, state: VisitorState): void {
@@ -75,7 +90,7 @@ export class SocketNotifier implements Notifier {
 
   async visitorOnline(visitorId: string): Promise<boolean | null> {
     try {
-      const sockets = await this.visitors.in(rooms.visitor(visitorId)).fetchSockets();
+      const sockets = await this.everywhere(this.visitors).in(rooms.visitor(visitorId)).fetchSockets();
       return sockets.length > 0;
     } catch (err) {
       // A node that does not answer may hold the socket: the caller asks again later.

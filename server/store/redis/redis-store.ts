@@ -15,6 +15,7 @@ import type {
   UserPatch, UserRecord, VisitorRecord,
 } from '../types';
 import { RedisAccounts } from './accounts';
+import { coalesceWrites } from './coalesce-writes';
 import type { RedisContext } from './context';
 import { RedisConversations } from './conversations';
 import { createKeys, type Keys } from './keys';
@@ -45,13 +46,12 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Redi
     // Commands issued during a short reconnect wait for it rather than failing at once.
     enableOfflineQueue: true,
     connectTimeout: 5_000,
-    // No auto-pipelining, though it would save socket writes (docs/benchmarks.md): ioredis has
-    // known reply-misalignment bugs when a command is defined on a client after an auto-pipeline
-    // started, which rate-limiter-flexible does lazily on this client (redis/ioredis#1931).
     retryStrategy: (times) => Math.min(100 * 2 ** times, 3_000),
   });
   client.on('error', (err: Error) => log?.warn({ err: errorSummary(err) }, 'redis connection error'));
   client.on('reconnecting', (delay: number) => log?.info({ delay }, 'redis reconnecting'));
+  // Commands issued in one turn of the event loop share one socket write.
+  coalesceWrites(client);
   try {
     await client.connect();
     await checkVersion(client);

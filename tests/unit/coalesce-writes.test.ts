@@ -1,0 +1,81 @@
+/**
+ * Commands issued in one event-loop turn leave in one socket write, with their own replies in
+ * order, on the first connection and on the one opened after a reconnect.
+ */
+import type { Socket } from 'node:net';
+import { Redis } from 'ioredis';
+import { coalesceWrites } from '../../server/store/redis/coalesce-writes';
+import { startRedis, type TestRedis } from '../support/redis-server';
+
+const COMMANDS = 20;
+
+interface WriteCounts {
+  single: number;
+  batches: number[];
+}
+
+/** Counts the stream's single writes and the chunks of its batched writes. */
+function countWrites(stream: Socket): WriteCounts {
+  const counts: WriteCounts = { single: 0, batches: [] };
+  const s = stream as unknown as { _write: (...a: unknown[]) => void; _writev: (chunks: unknown[], cb: unknown) => void };
+  const write = s._write.bind(stream);
+  const writev = s._writev.bind(stream);
+  s._write = (...a) => {
+    counts.single += 1;
+    write(...a);
+  };
+  s._writev = (chunks, cb) => {
+    counts.batches.push(chunks.length);
+    writev(chunks, cb);
+  };
+  return counts;
+}
+
+async function burst(client: Redis, tag: string): Promise<string[]> {
+  const replies = Array.from({ length: COMMANDS }, (_, i) => client.incr(`${tag}:n`).then(String));
+  return Promise.all(replies);
+}
+
+describe('coalesceWrites', () => {
+  let redis: TestRedis;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await redis.stop();
+  });
+
+  it('sends the commands of one turn in one write, before and after a reconnect', async () => {
+    const client = new Redis(redis.url, { lazyConnect: true });
+    coalesceWrites(client);
+    await client.connect();
+    try {
+      const counts = countWrites(client.stream as Socket);
+      expect(await burst(client, 'a')).toEqual(Array.from({ length: COMMANDS }, (_, i) => String(i + 1)));
+      expect(counts).toEqual({ single: 0, batches: [COMMANDS] });
+
+      const first = client.stream;
+      const ready = new Promise((resolve) => client.once('ready', resolve));
+      client.disconnect(true);
+      await ready;
+      expect(client.stream).not.toBe(first);
+      const again = countWrites(client.stream as Socket);
+      expect(await burst(client, 'b')).toEqual(Array.from({ length: COMMANDS }, (_, i) => String(i + 1)));
+      expect(again).toEqual({ single: 0, batches: [COMMANDS] });
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  it('writes as usual without it (the comparison the test above relies on)', async () => {
+    const client = new Redis(redis.url);
+    try {
+      await client.ping();
+      const counts = countWrites(client.stream as Socket);
+      await burst(client, 'c');
+      expect(counts.single).toBeGreaterThan(0);
+    } finally {
+      client.disconnect();
+    }
+  });
+});
