@@ -1,6 +1,8 @@
 /**
  * `tsx scripts/bench/profile.ts [--rate N] [--seconds N] [--conversations N] [--arms a,b] [--nice=-N]
- *   [--server-flags="--trace-gc"] [--cpu-prof=off] [--monitor=off]`
+ *   [--server-flags="--trace-gc"] [--cpu-prof=off] [--monitor=off] [--pairing N]`
+ *
+ * With `--pairing N` it profiles pairing instead: N chats a second for `--seconds`.
  *
  * Profiles each arm's server (`node --cpu-prof`) under one fixed message rate, so the profiles and
  * the CPU time per message of the baseline and our arms compare like for like. Prints the CPU per
@@ -55,6 +57,25 @@ interface ProfileOptions {
   /** Off: CPU per message without the profiler's overhead (for A/B comparisons). */
   cpuProf: boolean;
   monitor: boolean;
+  /** Chats a second to pair, instead of relaying messages; 0: messages. */
+  pairing: number;
+}
+
+/** Pairs `seconds × pairing` visitors (connected beforehand) at the pairing rate. */
+async function pairingLine(s: Session, o: ProfileOptions): Promise<string> {
+  const n = Math.round(o.pairing * o.seconds);
+  await s.connectVisitors(n, 1000);
+  const before = s.arm.redis ? await commandStats(s.arm.redis.url) : {};
+  const cpu0 = await s.arm.cpu();
+  const t0 = Date.now();
+  const p = await s.pair(n, o.pairing, 30_000);
+  const cpu1 = await s.arm.cpu();
+  const busy = (a: number, b: number) => `${((100 * (b - a)) / ((Date.now() - t0) / 1000)).toFixed(0)}%`;
+  const redis = s.arm.redis ? ` | Redis per pairing: ${perMessage(before, await commandStats(s.arm.redis.url), n)}` : '';
+  return (
+    `pairing ${p.rate}/s: p50 ${p.latency.p50.toFixed(2)} p99 ${p.latency.p99.toFixed(2)} ms, n ${n}, failed ${p.failed}, ` +
+    `timed out ${p.timedOut}, CPU server ${busy(cpu0.server, cpu1.server)} redis ${busy(cpu0.redis, cpu1.redis)}${redis}`
+  );
 }
 
 async function profileArm(kind: ArmKind, o: ProfileOptions): Promise<string> {
@@ -67,20 +88,27 @@ async function profileArm(kind: ArmKind, o: ProfileOptions): Promise<string> {
   let line = `${label}: `;
   try {
     await s.connectListeners();
-    await s.addConversations(o.conversations, 500);
-    await s.traffic(o.rate / 2, 3000, 2000);
-    const before = s.arm.redis ? await commandStats(s.arm.redis.url) : {};
-    const t = await s.traffic(o.rate, o.seconds * 1000, 3000);
-    const redis = s.arm.redis ? ` | Redis per message: ${perMessage(before, await commandStats(s.arm.redis.url), t.sent)}` : '';
-    const cpuUs = (pct: number) => ((pct / 100 / t.rate) * 1e6).toFixed(1);
-    line +=
-      `${t.rate}/s, p50 ${t.latency.p50.toFixed(2)} p99 ${t.latency.p99.toFixed(2)} ms, delivered ${t.delivered}/${t.sent}, ` +
-      `CPU per message: server ${cpuUs(t.serverCpuPct)} µs, redis ${cpuUs(t.redisCpuPct)} µs, generator ${cpuUs(t.gen.cpuPct)} µs, other work ${t.foreignCpuPct.toFixed(0)}% of a core${redis}`;
-    if (s.arm.redis && o.monitor) line += `\n${await roundTrips(s, s.arm.redis.url)}`;
+    if (o.pairing > 0) line += await pairingLine(s, o);
+    else line += await messageLines(s, o);
   } finally {
     await s.close();
   }
   return o.cpuProf ? `${line}\n${summarizeFile(join(o.dir, `profile-${label}.cpuprofile`), 30)}` : line;
+}
+
+/** Relays messages at the fixed rate: CPU per message, latency, Redis commands per message. */
+async function messageLines(s: Session, o: ProfileOptions): Promise<string> {
+  await s.addConversations(o.conversations, 500);
+  await s.traffic(o.rate / 2, 3000, 2000);
+  const before = s.arm.redis ? await commandStats(s.arm.redis.url) : {};
+  const t = await s.traffic(o.rate, o.seconds * 1000, 3000);
+  const redis = s.arm.redis ? ` | Redis per message: ${perMessage(before, await commandStats(s.arm.redis.url), t.sent)}` : '';
+  const cpuUs = (pct: number) => ((pct / 100 / t.rate) * 1e6).toFixed(1);
+  let line =
+    `${t.rate}/s, p50 ${t.latency.p50.toFixed(2)} p99 ${t.latency.p99.toFixed(2)} ms, delivered ${t.delivered}/${t.sent}, ` +
+    `CPU per message: server ${cpuUs(t.serverCpuPct)} µs, redis ${cpuUs(t.redisCpuPct)} µs, generator ${cpuUs(t.gen.cpuPct)} µs, other work ${t.foreignCpuPct.toFixed(0)}% of a core${redis}`;
+  if (s.arm.redis && o.monitor) line += `\n${await roundTrips(s, s.arm.redis.url)}`;
+  return line;
 }
 
 async function main(): Promise<void> {
@@ -94,6 +122,7 @@ async function main(): Promise<void> {
       'server-flags': { type: 'string', default: '' },
       'cpu-prof': { type: 'string', default: 'on' },
       monitor: { type: 'string', default: 'on' },
+      pairing: { type: 'string', default: '0' },
     },
   });
   setBenchPriority(Number(values.nice));
@@ -104,7 +133,7 @@ async function main(): Promise<void> {
   const built = await buildAll('dist', kinds.some((k) => k !== 'baseline'));
   const serverFlags = (values['server-flags'] ?? '').split(' ').filter(Boolean);
   const o = { rate: Number(values.rate), seconds: Number(values.seconds), conversations: Number(values.conversations), dir, built, serverFlags,
-    cpuProf: values['cpu-prof'] !== 'off', monitor: values.monitor !== 'off' };
+    cpuProf: values['cpu-prof'] !== 'off', monitor: values.monitor !== 'off', pairing: Number(values.pairing) };
   for (const kind of kinds) console.log(`\n${await profileArm(kind, o)}`);
 }
 

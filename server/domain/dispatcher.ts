@@ -3,7 +3,6 @@
  * from a snapshot and each assignment is re-checked atomically by the store, so a conversation is
  * never given to two listeners. Runs coalesce: a kick during a run causes one more run.
  */
-import { AppError } from '../../shared/errors';
 import type { ConversationRecord, PresenceRecord, Transition } from '../store/types';
 import type { Announcer } from './announce';
 import { dayOf, iso, secondsBetween, type DomainContext } from './context';
@@ -27,6 +26,7 @@ export class Dispatcher {
   private again = false;
   private presenceRead: { list: PresenceRecord[]; at: number } | null = null;
   private wantFresh = true;
+  private readonly announcing = new Set<Promise<void>>();
 
   constructor(
     private readonly ctx: DomainContext,
@@ -57,6 +57,8 @@ export class Dispatcher {
       }
     } finally {
       this.running = false;
+      // A run ends once what it assigned is announced (the rounds themselves did not wait).
+      await Promise.all(this.announcing);
     }
   }
 
@@ -67,38 +69,37 @@ export class Dispatcher {
    */
   private async round(): Promise<boolean> {
     const { store } = this.ctx;
-    if ((await store.queuedConversations(null, 1)).length === 0) return false;
+    const queueEmpty = async () => (await store.queuedConversations(null, 1)).length === 0;
+    // A fresh read of every presence is worth it only when somebody waits; a reused one is free,
+    // and the heads read below tells as well whether anybody waits.
+    if (!this.canReusePresences() && (await queueEmpty())) return false;
     const presences = await this.presences();
     const free = Object.entries(freeSlotsByLanguage(presences));
     if (free.length === 0) {
-      await this.alertIfNobodyAvailable(presences);
+      if (!(await queueEmpty())) await this.alertIfNobodyAvailable(presences);
       return false;
     }
     const heads = await Promise.all(free.map(([lang, slots]) => store.queuedConversations([lang], slots + QUEUE_READ_SLACK)));
-    const plan = planAssignments(heads.flat().sort(byRoutingOrder), presences);
+    const queued = heads.flat().sort(byRoutingOrder);
+    const languages = new Map(queued.map((c) => [c.id, c.language]));
+    const plan = planAssignments(queued, presences).map((a) => ({ ...a, language: languages.get(a.conversationId) ?? '' }));
     if (plan.length === 0) return false;
     const now = this.ctx.clock();
-    const day = dayOf(now, this.ctx.config.TIMEZONE);
-    // In plan order, stopping at the first refusal: the snapshot is stale, and assigning the rest
-    // would serve later visitors while an earlier one of the same language still waits.
-    const done: Transition[] = [];
-    let raced = false;
-    let failure: { err: unknown } | null = null;
-    for (const a of plan) {
-      try {
-        done.push(await this.ctx.store.assign({ ...a, manual: false, now, day }));
-      } catch (err) {
-        if (err instanceof AppError) raced = true;
-        else failure = { err };
-        this.wantFresh = true;
-        break;
-      }
-    }
+    // One store call, in plan order, stopping at the first refusal: the snapshot is stale, and
+    // assigning the rest would serve later visitors while an earlier one of the same language waits.
+    const { done, refusal } = await store.assignInOrder(plan, now, dayOf(now, this.ctx.config.TIMEZONE));
+    if (refusal) this.wantFresh = true;
     this.countAssigned(done, now);
-    // Whatever was assigned is announced, even when the store failed half-way.
-    await Promise.all(done.map((t) => this.assigned(t)));
-    if (failure) throw failure.err;
-    return raced;
+    // Announcing reads each conversation's history: the next round need not wait for that.
+    for (const t of done) this.announce(t);
+    return refusal !== undefined;
+  }
+
+  private announce(t: Transition): void {
+    const announcing: Promise<void> = this.assigned(t)
+      .catch((err: unknown) => this.ctx.logger.error({ err: errorSummary(err) }, 'announcing an assignment failed'))
+      .finally(() => this.announcing.delete(announcing));
+    this.announcing.add(announcing);
   }
 
   /** Announces an assignment (automatic or by hand) and records the wait of a first answer only. */
@@ -126,14 +127,17 @@ export class Dispatcher {
     }
   }
 
+  private canReusePresences(): boolean {
+    return !this.wantFresh && this.presenceRead !== null && Date.now() - this.presenceRead.at < PRESENCE_REUSE_MS;
+  }
+
   /** Every listener's presence: a fresh read, or a recent one for new arrivals. */
   private async presences(): Promise<PresenceRecord[]> {
-    const now = Date.now();
-    const recent = this.presenceRead;
-    if (!this.wantFresh && recent && now - recent.at < PRESENCE_REUSE_MS) return recent.list;
+    if (this.presenceRead && this.canReusePresences()) return this.presenceRead.list;
     this.wantFresh = false;
+    const at = Date.now();
     const list = await this.ctx.store.listPresence();
-    this.presenceRead = { list, at: now };
+    this.presenceRead = { list, at };
     return list;
   }
 

@@ -83,11 +83,13 @@ export class VisitorService {
       firstMessage: req.firstMessage,
     });
     if (firstMessage) this.ctx.metrics.messagesRelayed.inc({ from: 'visitor' });
-    // The visitor is in the queue now: what follows may degrade, never fail the reply.
-    await afterCommit(this.ctx, 'long-wait timer', store.scheduleTimer(timerKeys.longWait(conversation.id), now + config.LONG_WAIT_ALERT_SECONDS * 1000), undefined);
+    // The visitor is in the queue now: what follows may degrade, never fail the reply. Routing
+    // starts without waiting for the long-wait timer (its handler skips an answered conversation).
+    const timer = afterCommit(this.ctx, 'long-wait timer', store.scheduleTimer(timerKeys.longWait(conversation.id), now + config.LONG_WAIT_ALERT_SECONDS * 1000), undefined);
     const estimatedWaitSeconds = await afterCommit(this.ctx, 'wait estimate', this.stats.estimate(conversation.language, position), 0);
     this.ctx.notifier.visitorSession(visitorId, visitorState(conversation, { position, estimatedWaitSeconds }));
     this.dispatcher.kick(false);
+    await timer;
     return { conversationId: conversation.id, position, estimatedWaitSeconds };
   }
 

@@ -168,6 +168,14 @@ export interface Transition {
   firstAnswer?: boolean;
 }
 
+/** One step of routing's plan (Store.assignInOrder). */
+export interface PlannedAssignment {
+  conversationId: string;
+  listenerId: string;
+  /** The conversation's language as routing read it (it names the queue on Redis). */
+  language: string;
+}
+
 export interface EndInput {
   conversationId: string;
   endedBy: EndedBy;

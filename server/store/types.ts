@@ -21,6 +21,7 @@ import type {
   EndInput,
   ListenerConnectInput,
   PresenceProfile,
+  PlannedAssignment,
   PresenceRecord,
   RateLimitOptions,
   ReapedNode,
@@ -68,6 +69,13 @@ export interface Store {
    * Errors `not_found`, `already_taken`, `at_capacity`, `not_available` (offline, away, or wrong language).
    */
   assign(input: { conversationId: string; listenerId: string; manual: boolean; now: number; day: string }): Promise<Transition>;
+  /**
+   * Routing's plan in one store call: gives each conversation to its listener in order (as
+   * `assign` without `manual`) and stops at the first refusal, because the rest of the plan was
+   * made from the same, now stale, snapshot. Returns the assignments made and that refusal: the
+   * AppError `assign` would throw, or a StaleReadError when the conversation changed language.
+   */
+  assignInOrder(plan: readonly PlannedAssignment[], now: number, day: string): Promise<{ done: Transition[]; refusal?: Error }>;
   /** Puts an active conversation back at the front of its queue; errors `not_found`, `not_yours`, `not_chatting`. */
   requeue(input: { conversationId: string; listenerId: string; code: Extract<SystemCode, 'transferred' | 'listener_lost'>; now: number }): Promise<Transition>;
   /** Hands an active conversation to another listener; errors `not_yours`, `not_available`, `at_capacity`. */

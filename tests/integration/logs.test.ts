@@ -269,7 +269,7 @@ describe.each([['memory'], ['redis']])('logs on the %s store', (kind) => {
     // Routing that meets a store failure logs it and recovers on a later round.
     const visitorC = await socketTo(t.url, '/visitor');
     secrets.push((await next<{ token: string }>(visitorC, 'session')).token);
-    failing.failNext('assign');
+    failing.failNext('assignInOrder');
     const assignedC = next(listener, 'chat:assigned', () => true, 10_000);
     expect((await ack<Reply>(visitorC, 'chat:start', { language: 'en' })).ok).toBe(true);
     await assignedC;

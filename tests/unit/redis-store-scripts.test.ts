@@ -58,7 +58,7 @@ describe('script error mapping', () => {
 
   test('a script called with the wrong number of keys is refused before reaching Redis', async () => {
     const scripts = new Scripts(raw);
-    await expect(scripts.run('assign', ['only-one'], [])).rejects.toThrow('takes 10 keys');
+    await expect(scripts.run('transfer', ['only-one'], [])).rejects.toThrow('takes 6 keys');
   });
 });
 

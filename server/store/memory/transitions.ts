@@ -1,6 +1,7 @@
 /** Conversation state changes: assign, requeue, transfer, end. Every check runs before any change. */
 import { AppError } from '../../../shared/errors';
-import type { ConversationRecord, EndInput, PresenceRecord, Store } from '../types';
+import { StaleReadError } from '../stale-read';
+import type { ConversationRecord, EndInput, PresenceRecord, Store, Transition } from '../types';
 import {
   adjustLoad,
   indexActive,
@@ -15,11 +16,11 @@ import {
 import { requeuedAt } from '../queue-order';
 import type { ConversationEntry, MemoryState } from './state';
 
-type TransitionMethods = Pick<Store, 'assign' | 'requeue' | 'transfer' | 'endConversation'>;
+type TransitionMethods = Pick<Store, 'assign' | 'assignInOrder' | 'requeue' | 'transfer' | 'endConversation'>;
 
 /** The state-machine half of the Store. */
 export function transitionMethods(state: MemoryState): TransitionMethods {
-  return {
+  const methods: TransitionMethods = {
     async assign(input) {
       const entry = requireEntry(state, input.conversationId);
       if (entry.record.state !== 'queued') throw new AppError('already_taken');
@@ -31,6 +32,21 @@ export function transitionMethods(state: MemoryState): TransitionMethods {
       const result = transition(entry, before, pushSystem(entry, 'assigned', input.now));
       if (first) result.firstAnswer = true;
       return result;
+    },
+
+    async assignInOrder(plan, now, day) {
+      const done: Transition[] = [];
+      for (const a of plan) {
+        const record = state.conversations.get(a.conversationId)?.record;
+        if (record && record.language !== a.language) return { done, refusal: new StaleReadError() };
+        try {
+          done.push(await methods.assign({ conversationId: a.conversationId, listenerId: a.listenerId, manual: false, now, day }));
+        } catch (err) {
+          if (err instanceof AppError) return { done, refusal: err };
+          throw err;
+        }
+      }
+      return { done };
     },
 
     async requeue(input) {
@@ -73,6 +89,7 @@ export function transitionMethods(state: MemoryState): TransitionMethods {
       return transition(entry, before, pushSystem(entry, 'ended', input.now));
     },
   };
+  return methods;
 }
 
 /**

@@ -11,7 +11,7 @@ import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { CannedResponse, FlagLevel, ListenerStatus, Message, SystemCode } from '../../../shared/protocol';
 import type {
   AppendInput, AppendResult, ClaimedTimer, ConversationRecord, DayStats, EndInput, ListenerConnectInput, PresenceProfile,
-  PresenceRecord, RateLimitOptions, ReapedNode, ReapInput, SessionRecord, StartInput, StatsSample, Store, Transition,
+  PlannedAssignment, PresenceRecord, RateLimitOptions, ReapedNode, ReapInput, SessionRecord, StartInput, StatsSample, Store, Transition,
   UserPatch, UserRecord, VisitorRecord,
 } from '../types';
 import { RedisAccounts } from './accounts';
@@ -145,6 +145,9 @@ export class RedisStore implements Store {
   }
   assign(input: { conversationId: string; listenerId: string; manual: boolean; now: number; day: string }): Promise<Transition> {
     return this.transitions.assign(input);
+  }
+  assignInOrder(plan: readonly PlannedAssignment[], now: number, day: string): Promise<{ done: Transition[]; refusal?: Error }> {
+    return this.transitions.assignInOrder(plan, now, day);
   }
   requeue(input: { conversationId: string; listenerId: string; code: Extract<SystemCode, 'transferred' | 'listener_lost'>; now: number }): Promise<Transition> {
     return this.transitions.requeue(input);

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ClientContext, Redis, Result } from 'ioredis';
 import { AppError, isErrorCode } from '../../../shared/errors';
+import { StaleReadError } from '../stale-read';
 
 type ScriptCommand<Context extends ClientContext> = (...keysAndArgs: (string | number)[]) => Result<unknown, Context>;
 
@@ -55,13 +56,7 @@ export type ScriptName = (typeof SCRIPT_NAMES)[number];
 /** File names read `kebab-name-<key count>.lua`, or `-n.lua` for a variable number of keys. */
 const SCRIPT_FILE = /^([a-z-]+)-(\d+|n)\.lua$/;
 
-/** A script saw data change between the caller's read and its run: the caller reads again. */
-export class StaleReadError extends Error {
-  constructor() {
-    super('data changed since it was read');
-    this.name = 'StaleReadError';
-  }
-}
+export { StaleReadError };
 
 /**
  * Maps a script's failure reply to its typed error; others pass through. Scripts reply

@@ -8,10 +8,10 @@ import type { SystemCode } from '../../../shared/protocol';
 import { REQUEUE_ADVANCE_MS } from '../queue-order';
 import { SYSTEM_TEXT } from '../system-messages';
 import { URGENT_BAND } from './conversations';
-import type { EndInput, Transition } from '../types';
+import type { EndInput, PlannedAssignment, Transition } from '../types';
 import { toTransitionReply } from './codec';
 import { DAY_STATS_TTL_SECONDS, iso, RECENT_WAITS_WINDOW_MS, systemMessage, type RedisContext } from './context';
-import { withFreshRead } from './scripts';
+import { toStoreError, withFreshRead } from './scripts';
 
 interface Snapshot {
   language: string;
@@ -24,24 +24,40 @@ export class RedisTransitions {
 
   /** Gives a queued conversation to a listener. */
   assign(input: { conversationId: string; listenerId: string; manual: boolean; now: number; day: string }): Promise<Transition> {
-    const { keys } = this.ctx;
-    const id = input.conversationId;
     return withFreshRead(async () => {
-      const { language } = await this.snapshot(id);
-      const reply = await this.ctx.scripts.run(
-        'assign',
-        [
-          keys.conversation(id), keys.messages(id), keys.queue(language), keys.queueWaiting,
-          keys.presence(input.listenerId), keys.listenerConversations(input.listenerId), keys.activeConversations,
-          keys.dayCounters(input.day), keys.dayWaits(input.day), keys.recentWaits,
-        ],
-        [
-          id, input.listenerId, language, input.manual ? '1' : '0', input.now, iso(input.now), SYSTEM_TEXT.assigned,
-          DAY_STATS_TTL_SECONDS, `(${input.now - RECENT_WAITS_WINDOW_MS}`,
-        ],
-      );
-      return this.transition(reply, 'assigned', input.now);
+      const { language } = await this.snapshot(input.conversationId);
+      const { done, refusal } = await this.assignScript([{ ...input, language }], input.manual, input.now, input.day);
+      if (refusal) throw refusal;
+      return done[0];
     });
+  }
+
+  /** Routing's plan in one script call; see Store.assignInOrder. */
+  assignInOrder(plan: readonly PlannedAssignment[], now: number, day: string): Promise<{ done: Transition[]; refusal?: Error }> {
+    return this.assignScript(plan, false, now, day);
+  }
+
+  private async assignScript(plan: readonly PlannedAssignment[], manual: boolean, now: number, day: string): Promise<{ done: Transition[]; refusal?: Error }> {
+    if (plan.length === 0) return { done: [] };
+    const { keys } = this.ctx;
+    const reply = await this.ctx.scripts.run(
+      'assign',
+      plan.flatMap(({ conversationId: id, listenerId, language }) => [
+        keys.conversation(id), keys.messages(id), keys.queue(language), keys.queueWaiting,
+        keys.presence(listenerId), keys.listenerConversations(listenerId), keys.activeConversations,
+        keys.dayCounters(day), keys.dayWaits(day), keys.recentWaits,
+      ]),
+      [
+        now, iso(now), SYSTEM_TEXT.assigned, DAY_STATS_TTL_SECONDS, `(${now - RECENT_WAITS_WINDOW_MS}`,
+        ...plan.flatMap((a) => [a.conversationId, a.listenerId, a.language, manual ? '1' : '0']),
+      ],
+    );
+    if (!Array.isArray(reply) || reply.length < 1) throw new Error('Unexpected assign reply');
+    const [refusal, ...made] = reply as unknown[];
+    const done = made.map((r) => this.transition(r, 'assigned', now));
+    if (!refusal) return { done };
+    const error = toStoreError(new Error(String(refusal)));
+    return { done, refusal: error instanceof Error ? error : new Error(String(refusal)) };
   }
 
   /** Puts an active conversation back at the front of its queue. */

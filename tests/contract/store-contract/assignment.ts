@@ -153,4 +153,55 @@ export function describeAssignment(fx: FixtureAccessor): void {
       expect(await store.queuedConversations(null, 10)).toHaveLength(4);
     });
   });
+
+  describe('assignInOrder', () => {
+    const plan = (...steps: Array<[string, string, string?]>) =>
+      steps.map(([conversationId, listenerId, language = 'en']) => ({ conversationId, listenerId, language }));
+
+    test('makes every assignment of the plan, in order, each as assign would', async () => {
+      for (let i = 1; i <= 3; i += 1) await start({ conversationId: `c${i}`, now: t0 + i });
+      await online('l1');
+      await online('l2');
+      const { done, refusal } = await store.assignInOrder(plan(['c1', 'l1'], ['c2', 'l2'], ['c3', 'l1']), t0 + 9_000, DAY);
+      expect(refusal).toBeUndefined();
+      expect(done.map((t) => [t.conversation.id, t.conversation.listenerId, t.previousState, t.firstAnswer])).toEqual([
+        ['c1', 'l1', 'queued', true], ['c2', 'l2', 'queued', true], ['c3', 'l1', 'queued', true],
+      ]);
+      expect(done[0].message).toMatchObject({ seq: 1, from: 'system', code: 'assigned', at: new Date(t0 + 9_000).toISOString() });
+      expect(await store.queuedConversations(null, 10)).toEqual([]);
+      expect(await store.getPresence('l1')).toMatchObject({ load: 2, lastAssignedAt: t0 + 9_000 });
+      expect((await store.dayStats(DAY)).answered).toBe(3);
+    });
+
+    test('stops at the first refusal and keeps what was assigned before it', async () => {
+      for (let i = 1; i <= 3; i += 1) await start({ conversationId: `c${i}`, now: t0 + i });
+      await online('l1', { maxConcurrent: 1 });
+      await online('l2');
+      const { done, refusal } = await store.assignInOrder(plan(['c1', 'l1'], ['c2', 'l1'], ['c3', 'l2']), t0 + 9_000, DAY);
+      expect(done.map((t) => t.conversation.id)).toEqual(['c1']);
+      expect(refusal).toMatchObject({ code: 'at_capacity' });
+      // c3 could have gone to l2, but after a refusal the plan is stale: it waits for the next round.
+      expect((await store.queuedConversations(null, 10)).map((c) => c.id)).toEqual(['c2', 'c3']);
+      expect((await store.getPresence('l2'))?.load).toBe(0);
+      expect(await store.readMessages('c2', 0)).toEqual([]);
+    });
+
+    test('a conversation taken meanwhile is already_taken; a wrong language is refused', async () => {
+      await start({ conversationId: 'c1' });
+      await start({ conversationId: 'c2', now: t0 + 1 });
+      await online('l1');
+      await assign('c1', 'l1');
+      const taken = await store.assignInOrder(plan(['c1', 'l1'], ['c2', 'l1']), t0 + 9_000, DAY);
+      expect(taken.done).toEqual([]);
+      expect(taken.refusal).toMatchObject({ code: 'already_taken' });
+      const wrong = await store.assignInOrder(plan(['c2', 'l1', 'fr']), t0 + 9_000, DAY);
+      expect(wrong.done).toEqual([]);
+      expect(wrong.refusal).toBeInstanceOf(Error);
+      expect((await store.getConversation('c2'))?.state).toBe('queued');
+    });
+
+    test('an empty plan changes nothing', async () => {
+      expect(await store.assignInOrder([], t0, DAY)).toEqual({ done: [] });
+    });
+  });
 }
