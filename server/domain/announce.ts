@@ -37,7 +37,7 @@ export class Announcer {
     if (!c.listenerId) return;
     // Without the history the listener's console syncs by itself; the assignment stands either way.
     const [messages, name] = await Promise.all([
-      afterCommit(this.ctx, 'read history', this.ctx.store.readMessages(c.id, 0), undefined),
+      t.history ?? afterCommit(this.ctx, 'read history', this.ctx.store.readMessages(c.id, 0), undefined),
       afterCommit(this.ctx, 'listener name', this.listenerName(c.listenerId), ''),
     ]);
     const { notifier } = this.ctx;

@@ -57,9 +57,11 @@ export class Dispatcher {
       }
     } finally {
       this.running = false;
-      // A run ends once what it assigned is announced (the rounds themselves did not wait).
-      await Promise.all(this.announcing);
     }
+    // Arrivals during the last allowed round still need a round: a new run, after other work.
+    if (this.again) setImmediate(() => this.kick(false));
+    // A run ends once what it assigned is announced (the rounds themselves did not wait).
+    await Promise.all(this.announcing);
   }
 
   /**

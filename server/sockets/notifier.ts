@@ -55,12 +55,28 @@ export class SocketNotifier implements Notifier {
   }
 
   toVisitor<E extends Exclude<keyof VisitorServerEvents, 'session'>>(visitorId: string, event: E, ...args: Args<VisitorServerEvents, E>): void {
-    this.everywhere(this.visitors).to(rooms.visitor(visitorId)).emit(event, ...args);
+    this.toRoom(this.visitors, rooms.visitor(visitorId), null, event, args);
   }
 
   toListener<E extends keyof ListenerServerEvents>(userId: string, exceptSocketId: string | null, event: E, ...args: Args<ListenerServerEvents, E>): void {
-    const target = this.everywhere(this.io.of('/listener')).to(rooms.user(userId));
-    (exceptSocketId ? target.except(exceptSocketId) : target).emit(event, ...args);
+    this.toRoom(this.io.of('/listener'), rooms.user(userId), exceptSocketId, event, args);
+  }
+
+  /**
+   * A room's sockets on every node through the adapter; while this node is alone, straight to its
+   * own sockets (the hot path of every message: no broadcast operator, adapter or room sets).
+   */
+  private toRoom(nsp: Namespace, room: string, exceptSocketId: string | null, event: string, args: unknown[]): void {
+    if (this.clustered) {
+      const target = nsp.to(room);
+      (exceptSocketId ? target.except(exceptSocketId) : target).emit(event, ...args);
+      return;
+    }
+    const ids = nsp.adapter.rooms.get(room);
+    if (!ids) return;
+    for (const id of ids) {
+      if (id !== exceptSocketId) nsp.sockets.get(id)?.emit(event, ...args);
+    }
   }
 
   toSupervisors<E extends keyof SupervisorServerEvents>(event: E, ...args: Args<SupervisorServerEvents, E>): void {

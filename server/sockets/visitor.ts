@@ -76,8 +76,11 @@ function registerHandlers(socket: Socket, deps: SocketDeps): void {
   on(socket, deps, 'chat:start', s.chatStart, async (p) => {
     const first = p.firstMessage?.trim() ? { text: messageText(p.firstMessage, max) } : undefined;
     await deps.limits.chatStart(data.visitorId, data.address);
-    await deps.domain.lifecycle.visitorActive(data.visitorId, data.token);
-    const result = await visitors.start(data.visitorId, { ...p, firstMessage: first });
+    // Keeping the visitor alive and joining the queue are independent: one round trip, not two.
+    const [result] = await Promise.all([
+      visitors.start(data.visitorId, { ...p, firstMessage: first }),
+      deps.domain.lifecycle.visitorActive(data.visitorId, data.token),
+    ]);
     data.conversationId = result.conversationId;
     return result;
   });

@@ -166,6 +166,8 @@ export interface Transition {
   previousListenerId?: string;
   /** Set by `assign` when this is the conversation's first answer (not after a requeue): waits count once. */
   firstAnswer?: boolean;
+  /** Set by `assign`: the whole transcript after the change, so announcing it needs no second read. */
+  history?: Message[];
 }
 
 /** One step of routing's plan (Store.assignInOrder). */

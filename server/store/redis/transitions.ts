@@ -9,7 +9,7 @@ import { REQUEUE_ADVANCE_MS } from '../queue-order';
 import { SYSTEM_TEXT } from '../system-messages';
 import { URGENT_BAND } from './conversations';
 import type { EndInput, PlannedAssignment, Transition } from '../types';
-import { toTransitionReply } from './codec';
+import { toMessage, toTransitionReply } from './codec';
 import { DAY_STATS_TTL_SECONDS, iso, RECENT_WAITS_WINDOW_MS, systemMessage, type RedisContext } from './context';
 import { toStoreError, withFreshRead } from './scripts';
 
@@ -54,7 +54,12 @@ export class RedisTransitions {
     );
     if (!Array.isArray(reply) || reply.length < 1) throw new Error('Unexpected assign reply');
     const [refusal, ...made] = reply as unknown[];
-    const done = made.map((r) => this.transition(r, 'assigned', now));
+    const done = made.map((r) => {
+      const t = this.transition(r, 'assigned', now);
+      const stream = Array.isArray(r) ? (r as unknown[])[5] : undefined;
+      if (Array.isArray(stream)) t.history = stream.map((entry) => toMessage(t.conversation.id, entry));
+      return t;
+    });
     if (!refusal) return { done };
     const error = toStoreError(new Error(String(refusal)));
     return { done, refusal: error instanceof Error ? error : new Error(String(refusal)) };

@@ -24,6 +24,8 @@ export function describeAssignment(fx: FixtureAccessor): void {
         conversationId: 'c1', seq: 2, from: 'system', code: 'assigned', text: SYSTEM_TEXT.assigned, at: new Date(t0 + 7_000).toISOString(),
       });
       expect(await store.getConversation('c1')).toEqual(result.conversation);
+      expect(result.history).toEqual(await store.readMessages('c1', 0));
+      expect(result.history?.map((m) => m.seq)).toEqual([1, 2]);
     });
 
     test('removes the conversation from the queue', async () => {

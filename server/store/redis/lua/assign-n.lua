@@ -30,7 +30,8 @@
   Returns { refusal, reply of each assignment made }: refusal is '' when all were made, else the
   first one's error (STALE changed, APP not_found, APP already_taken, APP not_available,
   APP at_capacity). A reply is { previous state, previous listener id or '', seq of the system
-  message, conversation HGETALL, 1 when this was the conversation's first answer else 0 }.
+  message, conversation HGETALL, 1 when this was the conversation's first answer else 0, the whole
+  message stream (XRANGE), so announcing the assignment needs no second read }.
 ]]
 local now, nowIso, text, statsTtl, trimBelow = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 
@@ -72,7 +73,8 @@ local function assign(k, a)
 
   local seq = redis.call('HINCRBY', KEYS[k + 1], 'lastSeq', 1)
   redis.call('XADD', KEYS[k + 2], '0-' .. seq, 'from', 'system', 'text', text, 'at', nowIso, 'code', 'assigned')
-  return nil, { conv[1], conv[5] or '', seq, redis.call('HGETALL', KEYS[k + 1]), conv[4] and 0 or 1 }
+  return nil, { conv[1], conv[5] or '', seq, redis.call('HGETALL', KEYS[k + 1]), conv[4] and 0 or 1,
+    redis.call('XRANGE', KEYS[k + 2], '-', '+') }
 end
 
 local replies = { '' }
