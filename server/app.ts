@@ -124,6 +124,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       io.of('/supervisor').local.emit('server:shutdown');
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await inflight.drain();
+      await domain.dispatcher.stop();
       await domain.lifecycle.leave().catch((err: unknown) => logger.warn({ err: errorSummary(err) }, 'leaving the store failed'));
       await Promise.all(redisClients.map((c) => c.quit().catch(() => undefined)));
     },

@@ -36,15 +36,16 @@ export class Announcer {
     const c = t.conversation;
     if (!c.listenerId) return;
     // Without the history the listener's console syncs by itself; the assignment stands either way.
-    const [messages, name] = await Promise.all([
-      t.history ?? afterCommit(this.ctx, 'read history', this.ctx.store.readMessages(c.id, 0), undefined),
-      afterCommit(this.ctx, 'listener name', this.listenerName(c.listenerId), ''),
-    ]);
+    const name = afterCommit(this.ctx, 'listener name', this.listenerName(c.listenerId), '');
+    const messages = t.history ?? (await afterCommit(this.ctx, 'read history', this.ctx.store.readMessages(c.id, 0), undefined));
     const { notifier } = this.ctx;
+    // The listener first, before the visitor can answer the greeting: a message that reached the
+    // console before its conversation would wait there for the next one to reveal the gap.
     notifier.toListener(c.listenerId, exceptSocketId, 'chat:assigned', { conversation: conversationView(c, this.ctx.clock(), messages) });
+    const displayName = await name;
     if (t.message) notifier.toVisitor(c.visitorId, 'message', t.message);
-    notifier.toVisitor(c.visitorId, 'chat:assigned', { conversationId: c.id, listener: { displayName: name } });
-    notifier.visitorSession(c.visitorId, visitorState(c, { listenerName: name }));
+    notifier.toVisitor(c.visitorId, 'chat:assigned', { conversationId: c.id, listener: { displayName } });
+    notifier.visitorSession(c.visitorId, visitorState(c, { listenerName: displayName }));
     if (t.previousListenerId && t.previousListenerId !== c.listenerId) {
       notifier.toListener(t.previousListenerId, null, 'chat:removed', { conversationId: c.id, reason: 'transferred' });
     }

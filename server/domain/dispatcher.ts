@@ -27,6 +27,7 @@ export class Dispatcher {
   private presenceRead: { list: PresenceRecord[]; at: number } | null = null;
   private wantFresh = true;
   private readonly announcing = new Set<Promise<void>>();
+  private stopped = false;
 
   constructor(
     private readonly ctx: DomainContext,
@@ -38,8 +39,15 @@ export class Dispatcher {
    * `fresh: false` (a new arrival) may reuse a recent read of the listeners' presence.
    */
   kick(fresh = true): void {
+    if (this.stopped) return;
     if (fresh) this.wantFresh = true;
     this.run().catch((err: unknown) => this.ctx.logger.error({ err: errorSummary(err) }, 'dispatch failed'));
+  }
+
+  /** No more runs (shutdown); resolves once the announcements under way are sent. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all(this.announcing);
   }
 
   /** Routes until nothing more can be assigned (bounded). */
@@ -92,7 +100,7 @@ export class Dispatcher {
     const { done, refusal } = await store.assignInOrder(plan, now, dayOf(now, this.ctx.config.TIMEZONE));
     if (refusal) this.wantFresh = true;
     this.countAssigned(done, now);
-    // Announcing reads each conversation's history: the next round need not wait for that.
+    // The next round need not wait for the announcements (a listener's name may be a store read).
     for (const t of done) this.announce(t);
     return refusal !== undefined;
   }

@@ -1,10 +1,12 @@
 /** What an anonymous visitor can do: resume a session, start, write, sync, end, give feedback. */
 import { AppError } from '../../shared/errors';
+import { errorSummary } from '../logger';
 import type { EndReason, Message, VisitorState } from '../../shared/protocol';
 import type { ConversationRecord, VisitorRecord } from '../store/types';
 import { afterCommit } from './after-commit';
 import type { Announcer } from './announce';
 import { dayOf, endTimes, type DomainContext } from './context';
+import { estimateWait } from './eta';
 import type { Dispatcher } from './dispatcher';
 import { hashToken, newId, newToken } from './ids';
 import type { StatsService } from './stats';
@@ -70,6 +72,12 @@ export class VisitorService {
     const { store, config } = this.ctx;
     const now = this.ctx.clock();
     if (!this.isOpen(now)) throw new AppError('closed');
+    // Read before the change, so nothing stands between it and the visitor hearing "queued":
+    // otherwise routing (this node's or another's) could announce the assignment first.
+    const model = await this.stats.waitModel().catch((err: unknown) => {
+      this.ctx.logger.warn({ err: errorSummary(err) }, 'no wait model for an estimate');
+      return null;
+    });
     const { conversation, position, firstMessage } = await store.startConversation({
       conversationId: newId(),
       visitorId,
@@ -85,11 +93,10 @@ export class VisitorService {
     if (firstMessage) this.ctx.metrics.messagesRelayed.inc({ from: 'visitor' });
     // The visitor is in the queue now: what follows may degrade, never fail the reply. Routing
     // starts without waiting for the long-wait timer (its handler skips an answered conversation).
-    const timer = afterCommit(this.ctx, 'long-wait timer', store.scheduleTimer(timerKeys.longWait(conversation.id), now + config.LONG_WAIT_ALERT_SECONDS * 1000), undefined);
-    const estimatedWaitSeconds = await afterCommit(this.ctx, 'wait estimate', this.stats.estimate(conversation.language, position), 0);
+    const estimatedWaitSeconds = model ? estimateWait(model, conversation.language, position) : 0;
     this.ctx.notifier.visitorSession(visitorId, visitorState(conversation, { position, estimatedWaitSeconds }));
     this.dispatcher.kick(false);
-    await timer;
+    await afterCommit(this.ctx, 'long-wait timer', store.scheduleTimer(timerKeys.longWait(conversation.id), now + config.LONG_WAIT_ALERT_SECONDS * 1000), undefined);
     return { conversationId: conversation.id, position, estimatedWaitSeconds };
   }
 

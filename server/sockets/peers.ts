@@ -4,11 +4,13 @@
  * decode its own echo, three socket operations a relayed message on top of the store's script
  * (docs/benchmarks.md).
  *
- * Joining: a starting node asks every running node with a server-side emit before it accepts a
- * socket, and a node stops being alone before it answers. Leaving: every CHECK_EVERY_MS a node
+ * Joining: a starting node, once its own subscription is in place, asks every running node with a
+ * server-side emit before it accepts a socket, and a node stops being alone before it answers; a
+ * node whose subscriber reconnected joins again the same way. Leaving: every CHECK_EVERY_MS a node
  * counts the nodes subscribed to the adapter's channel (`PUBSUB NUMSUB`) and is alone again when
- * that count is one and nobody joined meanwhile. Whenever in doubt (a lost subscriber connection,
- * a failed count) a node is not alone: broadcasting to no one costs a publish, nothing more.
+ * it is subscribed itself, the count is one, and nobody joined meanwhile. Whenever in doubt (a
+ * lost subscriber connection, a failed count) a node is not alone: broadcasting to no one costs a
+ * publish, nothing more.
  */
 import type { Namespace } from 'socket.io';
 import type { Logger } from 'pino';
@@ -21,20 +23,31 @@ export const CHECK_EVERY_MS = 2_000;
 export class Peers {
   private alone = false;
   private joins = 0;
+  private stopped = false;
+  private subscriberLost = false;
   private timer: NodeJS.Timeout | null = null;
 
   /** `nsp` is any namespace with the Redis adapter; `subscriber` is the adapter's subscriber connection. */
   constructor(
     private readonly nsp: Namespace,
-    subscriber: Redis,
+    private readonly subscriber: Redis,
     private readonly logger: Logger,
   ) {
     nsp.on(JOIN_EVENT, (ack?: (answer: string) => void) => {
       this.notAlone();
       ack?.('ok');
     });
-    // Joins announced while the subscriber was away were missed: count again before trusting it.
-    subscriber.on('close', () => this.notAlone());
+    // While the subscriber is away this node misses joins, and the others may count it gone and
+    // be alone: once it is back, it joins again.
+    subscriber.on('close', () => {
+      this.subscriberLost = true;
+      this.notAlone();
+    });
+    subscriber.on('ready', () => {
+      if (!this.subscriberLost || this.stopped) return;
+      this.subscriberLost = false;
+      void this.join();
+    });
   }
 
   /** True while no other node shares this node's Redis. */
@@ -45,6 +58,8 @@ export class Peers {
   /** Tells the running nodes that this one is here; resolves when they know (or stopped answering). */
   async join(): Promise<void> {
     try {
+      // Answered after the adapter's SUBSCRIBE on the same connection: this node is counted now.
+      await this.subscriber.ping();
       await this.nsp.serverSideEmitWithAck(JOIN_EVENT);
     } catch (err) {
       // A node that did not answer in time is not alone either, as far as it can tell: it counts
@@ -59,7 +74,8 @@ export class Peers {
     const joinsBefore = this.joins;
     try {
       const count = await this.nsp.adapter.serverCount();
-      if (this.joins === joinsBefore) this.alone = count <= 1;
+      const subscribed = this.subscriber.status === 'ready' && !this.subscriberLost;
+      if (this.joins === joinsBefore && !this.stopped) this.alone = subscribed && count === 1;
     } catch (err) {
       this.alone = false;
       this.logger.warn({ err: errorSummary(err) }, 'could not count the nodes');
@@ -72,6 +88,7 @@ export class Peers {
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.alone = false;

@@ -76,11 +76,13 @@ function registerHandlers(socket: Socket, deps: SocketDeps): void {
   on(socket, deps, 'chat:start', s.chatStart, async (p) => {
     const first = p.firstMessage?.trim() ? { text: messageText(p.firstMessage, max) } : undefined;
     await deps.limits.chatStart(data.visitorId, data.address);
-    // Keeping the visitor alive and joining the queue are independent: one round trip, not two.
-    const [result] = await Promise.all([
-      visitors.start(data.visitorId, { ...p, firstMessage: first }),
-      deps.domain.lifecycle.visitorActive(data.visitorId, data.token),
-    ]);
+    // Keeping the visitor alive goes alongside joining the queue (one round trip, not two) and,
+    // being a refresh, never fails the start.
+    const touched = deps.domain.lifecycle
+      .visitorActive(data.visitorId, data.token)
+      .catch((err: unknown) => deps.logger.warn({ err: errorSummary(err) }, 'could not refresh a visitor'));
+    const result = await visitors.start(data.visitorId, { ...p, firstMessage: first });
+    await touched;
     data.conversationId = result.conversationId;
     return result;
   });

@@ -6,6 +6,7 @@
  * Rules every implementation keeps:
  * - Each method that changes more than one thing is atomic (one Lua script on Redis); it either
  *   applies completely or throws an `AppError` with a code from `shared/errors.ts` and changes nothing.
+ *   (`assignInOrder` is a sequence of such changes in one call: each step is all or nothing.)
  * - Times are epoch milliseconds (`now` is always passed in, so tests control the clock);
  *   durations are seconds.
  * - Records returned are copies: mutating them never changes the store.

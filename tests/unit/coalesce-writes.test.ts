@@ -32,7 +32,7 @@ function countWrites(stream: Socket): WriteCounts {
 }
 
 async function burst(client: Redis, tag: string): Promise<string[]> {
-  const replies = Array.from({ length: COMMANDS }, (_, i) => client.incr(`${tag}:n`).then(String));
+  const replies = Array.from({ length: COMMANDS }, () => client.incr(`${tag}:n`).then(String));
   return Promise.all(replies);
 }
 

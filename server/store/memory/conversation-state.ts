@@ -61,10 +61,9 @@ export function adjustLoad(state: MemoryState, listenerId: string | undefined, d
 
 /** Appends a message with the next seq; returns a copy. */
 export function pushMessage(entry: ConversationEntry, fields: Omit<Message, 'conversationId' | 'seq'>): Message {
-  const message: Message = { conversationId: entry.record.id, seq: entry.record.lastSeq + 1, ...fields };
-  entry.messages.push(message);
+  const message = entry.transcript.push(fields);
   entry.record.lastSeq = message.seq;
-  return { ...message };
+  return message;
 }
 
 /** Appends a system message with its English fallback text. */

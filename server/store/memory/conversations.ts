@@ -3,8 +3,8 @@ import { AppError } from '../../../shared/errors';
 import { byFlagTime } from '../record-order';
 import type { ConversationRecord, StartInput, Store } from '../types';
 import { isoAt, liveEntry, pushMessage, queueItem, requireEntry, requireOwnActive } from './conversation-state';
-import { dedupKey } from './messages';
 import type { ConversationEntry, MemoryState } from './state';
+import { Transcript } from './transcript';
 
 type ConversationMethods = Pick<
   Store,
@@ -90,7 +90,7 @@ function checkCanStart(state: MemoryState, input: StartInput): void {
 
 function start(state: MemoryState, input: StartInput): Awaited<ReturnType<Store['startConversation']>> {
   const record = newRecord(input);
-  const entry: ConversationEntry = { record, messages: [], dedup: new Map() };
+  const entry: ConversationEntry = { record, transcript: new Transcript(record.id) };
   state.conversations.set(record.id, entry);
   state.queue.add(queueItem(record));
   const visitor = state.visitors.get(input.visitorId);
@@ -100,7 +100,6 @@ function start(state: MemoryState, input: StartInput): Awaited<ReturnType<Store[
   if (!input.firstMessage) return { conversation: { ...record }, position };
   const { text, clientMsgId } = input.firstMessage;
   const firstMessage = pushMessage(entry, { from: 'visitor', text, at: isoAt(input.now), ...(clientMsgId ? { clientMsgId } : {}) });
-  if (clientMsgId) entry.dedup.set(dedupKey('visitor', clientMsgId), firstMessage.seq);
   return { conversation: { ...record }, position, firstMessage };
 }
 

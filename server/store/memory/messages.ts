@@ -13,13 +13,12 @@ export function messageMethods(state: MemoryState): MessageMethods {
     async appendMessage(input) {
       const entry = requireEntry(state, input.conversationId);
       checkSender(entry.record, input);
-      const key = dedupKey(input.from, input.clientMsgId);
-      const seq = entry.dedup.get(key);
+      const seq = entry.transcript.seqOf(input.from, input.clientMsgId);
+      const original = seq === undefined ? undefined : entry.transcript.get(seq);
       // A retry answers the original even when the state moved on since, so no send is lost or doubled.
-      if (seq !== undefined) return appendResult(entry, { ...entry.messages[seq - 1] }, true);
+      if (original) return appendResult(entry, original, true);
       checkState(entry.record, input);
       const message = pushMessage(entry, { from: input.from, text: input.text, at: isoAt(input.now), clientMsgId: input.clientMsgId });
-      entry.dedup.set(key, message.seq);
       return appendResult(entry, message, false);
     },
 
@@ -28,7 +27,7 @@ export function messageMethods(state: MemoryState): MessageMethods {
       if (!entry) return [];
       const start = Math.max(0, Math.floor(afterSeq));
       const end = limit === undefined ? undefined : start + Math.max(0, limit);
-      return entry.messages.slice(start, end).map((m) => ({ ...m }));
+      return entry.transcript.slice(start, end);
     },
   };
 }
@@ -43,11 +42,6 @@ function checkSender(record: ConversationRecord, input: AppendInput): void {
 function checkState(record: ConversationRecord, input: AppendInput): void {
   if (input.from === 'visitor' && record.state === 'ended') throw new AppError('not_chatting');
   if (input.from === 'listener' && record.state !== 'active') throw new AppError('not_yours');
-}
-
-/** De-duplication is per conversation and sender side, so a visitor's id never shadows a listener's. */
-export function dedupKey(from: Message['from'], clientMsgId: string): string {
-  return `${from}:${clientMsgId}`;
 }
 
 function appendResult(entry: ConversationEntry, message: Message, duplicate: boolean): AppendResult {

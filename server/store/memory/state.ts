@@ -1,17 +1,16 @@
 /** The in-process store's data and the indexes that keep every operation free of full scans. */
-import type { CannedResponse, Message } from '../../../shared/protocol';
+import type { CannedResponse } from '../../../shared/protocol';
 import type { ConversationRecord, PresenceRecord, SessionRecord, UserRecord, VisitorRecord } from '../types';
 import { LanguageQueues } from './language-queues';
 import { compareStrings, SortedList } from './sorted-list';
 import { StatsBook } from './stats-book';
+import { Transcript } from './transcript';
 import { TtlMap } from './ttl-map';
 
 export interface ConversationEntry {
   record: ConversationRecord;
-  /** Message with seq n sits at index n - 1. */
-  messages: Message[];
-  /** `${from}:${clientMsgId}` to the seq it was stored under. */
-  dedup: Map<string, number>;
+  /** The messages, with each sender's clientMsgIds for de-duplication. */
+  transcript: Transcript;
   /** The first assignment: waits count once and durations run from here, across requeues and transfers. */
   answeredAt?: number;
   feedback?: { rating: number; comment?: string; at: number };

@@ -31,7 +31,7 @@ export function transitionMethods(state: MemoryState): TransitionMethods {
       const first = countAnswer(state, entry, input.now, input.day);
       const result = transition(entry, before, pushSystem(entry, 'assigned', input.now));
       if (first) result.firstAnswer = true;
-      result.history = entry.messages.map((m) => ({ ...m }));
+      result.history = entry.transcript.slice(0);
       return result;
     },
 
