@@ -21,7 +21,7 @@ import { runArm } from './run-arm';
 import { FULL, QUICK } from './scenarios';
 
 const LABELS: Record<ArmKind, string> = { baseline: 'baseline', memory: 'ours-memory', redis: 'ours-redis' };
-const CONCURRENCY_STEPS = [1000, 2000, 4000, 8000, 12000, 16000, 18000, 20000];
+const CONCURRENCY_STEPS = [1000, 2000, 4000, 6000, 8000, 12000, 16000, 18000, 20000];
 
 function options() {
   const { values } = parseArgs({

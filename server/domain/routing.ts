@@ -34,11 +34,14 @@ export function planAssignments(queued: readonly ConversationRecord[], presences
   const pool = eligibleListeners(presences).map((p) => ({ ...p }));
   const plan: Assignment[] = [];
   for (const conversation of queued) {
-    const candidates = pool.filter(
-      (p) => p.load < p.maxConcurrent && p.languages.includes(conversation.language) && p.userId !== conversation.releasedBy,
-    );
-    if (candidates.length === 0) continue;
-    const best = candidates.sort(byLoadThenIdle)[0];
+    // One pass for the best candidate: with thousands of listeners, sorting them all for every
+    // waiting conversation was most of a routing round.
+    let best: PresenceRecord | undefined;
+    for (const p of pool) {
+      if (p.load >= p.maxConcurrent || p.userId === conversation.releasedBy || !p.languages.includes(conversation.language)) continue;
+      if (!best || byLoadThenIdle(p, best) < 0) best = p;
+    }
+    if (!best) continue;
     best.load += 1;
     // Just served: the least idle of all, after anyone served earlier in this plan.
     best.lastAssignedAt = Number.MAX_SAFE_INTEGER / 2 + plan.length;

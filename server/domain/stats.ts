@@ -41,13 +41,25 @@ export function summarise(queued: readonly ConversationRecord[], languages: read
 
 export class StatsService {
   private model: { value: WaitModel; at: number } | null = null;
+  private refreshing: Promise<WaitModel> | null = null;
 
   constructor(private readonly ctx: DomainContext) {}
 
-  /** The capacity picture used for estimates, refreshed at most once a second. */
+  /**
+   * The capacity picture used for estimates, refreshed at most once a second. Callers that find it
+   * stale share one refresh: it reads every listener's presence, and a burst of chat starts each
+   * reading them all piled up thousands of reads on a node with many listeners (docs/benchmarks.md).
+   */
   async waitModel(): Promise<WaitModel> {
     const now = this.ctx.clock();
     if (this.model && now - this.model.at < MODEL_TTL_MS) return this.model.value;
+    this.refreshing ??= this.readModel(now).finally(() => {
+      this.refreshing = null;
+    });
+    return this.refreshing;
+  }
+
+  private async readModel(now: number): Promise<WaitModel> {
     const [presences, today] = await Promise.all([this.ctx.store.listPresence(), this.ctx.store.dayStats(this.today())]);
     const value = waitModel(this.ctx.config.LANGUAGES, presences, median(today.durations));
     this.model = { value, at: now };

@@ -2,6 +2,7 @@
 import { DEFAULT_DURATION_SECONDS, NOBODY_ONLINE_SECONDS, estimateWait, waitModel } from '../../server/domain/eta';
 import { median, summarise } from '../../server/domain/stats';
 import type { ConversationRecord, PresenceRecord } from '../../server/store/types';
+import { buildDomain } from '../support/domain-harness';
 
 const presence = (extra: Partial<PresenceRecord>): PresenceRecord => ({
   userId: 'u', displayName: 'u', status: 'available', connections: 1, load: 0, maxConcurrent: 2, languages: ['fr'], lastAssignedAt: 0, ...extra,
@@ -49,5 +50,36 @@ describe('statistics helpers', () => {
   it('lists at most the first twenty waiting conversations', () => {
     const many = Array.from({ length: 25 }, (_, i) => ({ id: `c${i}`, language: 'en', startedAt: 0, urgent: false }) as ConversationRecord);
     expect(summarise(many, ['en'], 1000).list).toHaveLength(20);
+  });
+});
+
+describe('the wait model', () => {
+  it('is read once for a burst of callers that find it stale, and again once it is', async () => {
+    let reads = 0;
+    const h = buildDomain({
+      wrap: (store) =>
+        new Proxy(store, {
+          get(target, prop) {
+            const value: unknown = Reflect.get(target, prop, target);
+            if (prop !== 'listPresence' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+            return (...args: unknown[]) => {
+              reads += 1;
+              return (value as (...a: unknown[]) => unknown).apply(target, args);
+            };
+          },
+        }),
+    });
+    try {
+      const models = await Promise.all(Array.from({ length: 50 }, () => h.domain.stats.waitModel()));
+      expect(reads).toBe(1);
+      expect(new Set(models).size).toBe(1);
+      await h.domain.stats.waitModel();
+      expect(reads).toBe(1);
+      h.clock.now += 60_000;
+      await Promise.all([h.domain.stats.waitModel(), h.domain.stats.waitModel()]);
+      expect(reads).toBe(2);
+    } finally {
+      await h.close();
+    }
   });
 });
