@@ -56,7 +56,9 @@ function why(step: ConcurrencyStep): string | undefined {
   if (!t) return 'no traffic measured';
   if (t.genBound) return 'load generator saturated';
   if (!trafficPasses(t, P99_LIMIT_MS)) {
-    return t.latency.p99 >= P99_LIMIT_MS ? `p99 ${t.latency.p99.toFixed(0)} ms` : `lost ${t.sent - t.delivered}, disconnects ${t.disconnects}`;
+    if (t.latency.p99 >= P99_LIMIT_MS) return `p99 ${t.latency.p99.toFixed(0)} ms`;
+    if (t.growing) return `a growing backlog (p99 ${t.latency.p99.toFixed(0)} ms)`;
+    return `lost ${t.sent - t.delivered}, disconnects ${t.disconnects}`;
   }
   return undefined;
 }
