@@ -10,11 +10,18 @@ import { errorSummary } from './handler';
 import { staffOf } from './staff-auth';
 
 export const SESSION_CHECK_MS = 4000;
+/**
+ * Each session is checked every SESSION_CHECK_MS, a slice of them each second: a check costs two
+ * store reads a session, and with a couple of thousand staff sessions checking them all at once
+ * stalled the node for tens of milliseconds every 4 s (docs/benchmarks.md).
+ */
+const SLICES = 4;
 const STAFF_NAMESPACES = ['/listener', '/supervisor'];
 
 export class SessionGuard {
   private timer: NodeJS.Timeout | null = null;
   private busy = false;
+  private slice = 0;
 
   constructor(
     private readonly io: Server,
@@ -22,7 +29,7 @@ export class SessionGuard {
   ) {}
 
   start(): void {
-    this.timer ??= setInterval(() => void this.check(), SESSION_CHECK_MS);
+    this.timer ??= setInterval(() => void this.check(), SESSION_CHECK_MS / SLICES);
     this.timer.unref();
   }
 
@@ -31,12 +38,15 @@ export class SessionGuard {
     this.timer = null;
   }
 
-  /** Disconnects the sockets of sessions that ended or whose user was deactivated. */
+  /** Disconnects the sockets of sessions that ended or whose user was deactivated (the next slice). */
   async check(): Promise<void> {
     if (this.busy) return;
     this.busy = true;
+    const slice = this.slice;
+    this.slice = (this.slice + 1) % SLICES;
     try {
-      await Promise.all([...this.socketsBySession()].map(([sessionId, sockets]) => this.checkSession(sessionId, sockets)));
+      const due = [...this.socketsBySession()].filter(([sessionId]) => sessionId.charCodeAt(0) % SLICES === slice);
+      await Promise.all(due.map(([sessionId, sockets]) => this.checkSession(sessionId, sockets)));
     } catch (err) {
       this.deps.logger.warn({ err: errorSummary(err) }, 'session check failed');
     } finally {
