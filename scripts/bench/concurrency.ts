@@ -42,6 +42,8 @@ export interface ConcurrencyOptions {
   windowMs: number;
   logDir: string;
   log: (line: string) => void;
+  /** Extra node flags for the server (e.g. `--trace-gc`). */
+  serverFlags?: string[];
 }
 
 async function fdLimit(pid: number | undefined): Promise<string> {
@@ -86,7 +88,7 @@ export async function runConcurrency(o: ConcurrencyOptions): Promise<Concurrency
     label: o.label, held: 0, sockets: 0, stopReason: `reached the last step (${top})`,
     heapPerConversation: 0, rssPerConversation: 0, serverFdLimit: 'unknown', steps: [],
   };
-  const s = await Session.open({ kind: o.kind, label: `${o.label}-concurrency`, built: o.built, generators: o.generators, listenersPerGen, logDir: o.logDir });
+  const s = await Session.open({ kind: o.kind, label: `${o.label}-concurrency`, built: o.built, generators: o.generators, listenersPerGen, logDir: o.logDir, serverFlags: o.serverFlags });
   try {
     result.serverFdLimit = await fdLimit(s.arm.child.pid);
     const listeners = await s.connectListeners();

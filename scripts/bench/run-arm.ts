@@ -33,6 +33,8 @@ export interface ArmRunOptions {
   logDir: string;
   profileDir?: string;
   log: (line: string) => void;
+  /** Extra node flags for the server (e.g. `--trace-gc`). */
+  serverFlags?: string[];
 }
 
 function perUnit(before: Record<string, CommandStat>, after: Record<string, CommandStat>, units: number): Record<string, number> {
@@ -109,7 +111,7 @@ export async function runArm(o: ArmRunOptions): Promise<ArmResult> {
     s = await Session.open({
       kind: o.kind, label: o.label, built: o.built, generators: o.sizes.generators,
       listenersPerGen: o.sizes.listenersPerGen, logDir: o.logDir, profileDir: o.profileDir,
-      quietWaitMs: o.sizes.quietWaitMs, log: o.log,
+      quietWaitMs: o.sizes.quietWaitMs, log: o.log, serverFlags: o.serverFlags,
     });
     await measure(s, o, result);
   } catch (err) {

@@ -74,7 +74,7 @@ export class ListenerService {
   async send(userId: string, conversationId: string, clientMsgId: string, text: string): Promise<Message> {
     const r = await this.ctx.store.appendMessage({ conversationId, from: 'listener', senderId: userId, text, clientMsgId, now: this.ctx.clock() });
     if (!r.duplicate) {
-      this.ctx.metrics.messagesRelayed.inc({ from: 'listener' });
+      this.ctx.metrics.messagesRelayed.listener += 1;
       this.ctx.notifier.toVisitor(r.visitorId, 'message', r.message);
     }
     return r.message;

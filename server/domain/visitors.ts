@@ -90,7 +90,7 @@ export class VisitorService {
       maxQueued: config.MAX_QUEUE,
       firstMessage: req.firstMessage,
     });
-    if (firstMessage) this.ctx.metrics.messagesRelayed.inc({ from: 'visitor' });
+    if (firstMessage) this.ctx.metrics.messagesRelayed.visitor += 1;
     // The visitor is in the queue now: what follows may degrade, never fail the reply. Routing
     // starts without waiting for the long-wait timer (its handler skips an answered conversation).
     const estimatedWaitSeconds = model ? estimateWait(model, conversation.language, position) : 0;
@@ -110,7 +110,7 @@ export class VisitorService {
         throw err instanceof AppError && err.code === 'not_found' ? new AppError('not_chatting') : err;
       });
     if (!r.duplicate) {
-      this.ctx.metrics.messagesRelayed.inc({ from: 'visitor' });
+      this.ctx.metrics.messagesRelayed.visitor += 1;
       if (r.listenerId) this.ctx.notifier.toListener(r.listenerId, null, 'message', r.message);
     }
     return r.message;
