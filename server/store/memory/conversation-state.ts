@@ -26,6 +26,7 @@ export function requireEntry(state: MemoryState, id: string): ConversationEntry 
 
 /** Deletes an ended conversation with its transcript and de-duplication data. */
 export function purgeConversation(state: MemoryState, id: string): void {
+  state.conversations.get(id)?.transcript.wipe();
   state.conversations.delete(id);
   state.expiries.delete(id);
 }

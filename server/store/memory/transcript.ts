@@ -1,55 +1,117 @@
 /**
- * A conversation's messages, kept compact: one JSON string per message, and per sender side a map
- * from clientMsgId to seq. A single node holds every open transcript on its heap, and the garbage
- * collector's pauses grow with the number of objects it walks, not with bytes: a message object
- * with its strings and its de-duplication key was six of them (docs/benchmarks.md, hot spot 5).
- * Reads (sync, an assignment's history, a retried send) parse; appends only serialise. That one
- * JSON.stringify a message is deliberate: one array per field instead (no JSON work) keeps the
- * message's text, time and id strings alive, and measured worse where it matters, p99 27 ms
- * against 14 ms (in-process, 2,000 msgs/s for 60 s), for 3% less CPU.
+ * A conversation's messages, kept off the JavaScript heap: one growing byte buffer of the messages'
+ * JSON, their end offsets, and per sender a map from a 30-bit hash of each clientMsgId to its seq.
+ *
+ * A single node holds every open transcript, and the garbage collector's work grows with the
+ * number of heap objects it walks and copies, not with bytes. A string per message and a
+ * clientMsgId string per map entry were two objects a message: after a few hundred thousand
+ * messages the in-process server's p99 passed 50 ms with its CPU half idle (docs/benchmarks.md).
+ * Buffer contents, small-integer arrays and maps of small integers are nothing for it to trace.
+ *
+ * A hash hit is checked against the stored message, so a collision is never taken for a retry;
+ * colliding ids (about one in a billion per pair) go to a small exact map. Appends serialise once;
+ * reads (sync, an assignment's history, a retried send) parse.
  */
 import type { Message } from '../../../shared/protocol';
 
 type Stored = Omit<Message, 'conversationId' | 'seq'>;
 type Sender = Extract<Message['from'], 'visitor' | 'listener'>;
 
+const INITIAL_BYTES = 512;
+/** Keys stay small integers (31-bit on a 64-bit V8 with pointer compression): no heap numbers. */
+const HASH_MASK = 0x3fffffff;
+
+/** FNV-1a over the UTF-16 code units, masked to a small integer. */
+export function hashId(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i += 1) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h & HASH_MASK;
+}
+
 export class Transcript {
-  /** The message with seq n sits at index n - 1, without its conversation id and seq. */
-  private readonly entries: string[] = [];
-  private readonly sent: Record<Sender, Map<string, number>> = { visitor: new Map(), listener: new Map() };
+  private bytes: Buffer = Buffer.allocUnsafe(INITIAL_BYTES);
+  private used = 0;
+  /** ends[n - 1]: where the JSON of the message with seq n ends (it starts where seq n - 1 ends). */
+  private readonly ends: number[] = [];
+  private readonly sent: Record<Sender, Map<number, number>> = { visitor: new Map(), listener: new Map() };
+  /** Ids whose hash another id of the same sender took first: `${from}:${clientMsgId}` → seq. */
+  private collided: Map<string, number> | null = null;
 
   constructor(private readonly conversationId: string) {}
 
   get length(): number {
-    return this.entries.length;
+    return this.ends.length;
   }
 
   /** Appends with the next seq (one past the last) and returns the stored message. */
   push(fields: Stored): Message {
-    const seq = this.entries.length + 1;
-    this.entries.push(JSON.stringify(fields));
-    if (fields.clientMsgId !== undefined && fields.from !== 'system') this.sent[fields.from].set(fields.clientMsgId, seq);
+    const seq = this.ends.length + 1;
+    this.append(JSON.stringify(fields));
+    if (fields.clientMsgId !== undefined && fields.from !== 'system') this.remember(fields.from, fields.clientMsgId, seq);
     return { conversationId: this.conversationId, seq, ...fields };
   }
 
   /** The seq a sender's clientMsgId was stored under, if it was. */
   seqOf(from: Sender, clientMsgId: string): number | undefined {
-    return this.sent[from].get(clientMsgId);
+    const seq = this.sent[from].get(hashId(clientMsgId));
+    if (seq !== undefined && this.stored(seq).clientMsgId === clientMsgId) return seq;
+    return this.collided?.get(`${from}:${clientMsgId}`);
   }
 
   /** Messages with seq in (start, end], in order; all after `start` without an end. */
   slice(start: number, end?: number): Message[] {
     const first = Math.max(0, start);
-    return this.entries.slice(first, end).map((json, i) => this.message(first + i + 1, json));
+    const last = Math.min(this.ends.length, end ?? this.ends.length);
+    const out: Message[] = [];
+    for (let seq = first + 1; seq <= last; seq += 1) out.push(this.message(seq));
+    return out;
   }
 
-  /** The message with this seq; undefined past the end. */
+  /** The message with this seq; undefined outside the transcript. */
   get(seq: number): Message | undefined {
-    const json = this.entries[seq - 1];
-    return json === undefined ? undefined : this.message(seq, json);
+    return Number.isInteger(seq) && seq >= 1 && seq <= this.ends.length ? this.message(seq) : undefined;
   }
 
-  private message(seq: number, json: string): Message {
-    return { conversationId: this.conversationId, seq, ...(JSON.parse(json) as Stored) };
+  /** Overwrites the text with zeros and forgets it (the conversation is being deleted). */
+  wipe(): void {
+    this.bytes.fill(0);
+    this.bytes = Buffer.alloc(0);
+    this.used = 0;
+    this.ends.length = 0;
+    this.sent.visitor.clear();
+    this.sent.listener.clear();
+    this.collided = null;
+  }
+
+  private append(json: string): void {
+    // A UTF-16 code unit takes at most 3 bytes in UTF-8.
+    const need = this.used + json.length * 3;
+    if (need > this.bytes.length) {
+      const grown = Buffer.allocUnsafe(Math.max(need, this.bytes.length * 2));
+      this.bytes.copy(grown, 0, 0, this.used);
+      this.bytes.fill(0);
+      this.bytes = grown;
+    }
+    this.used += this.bytes.write(json, this.used, 'utf8');
+    this.ends.push(this.used);
+  }
+
+  private remember(from: Sender, clientMsgId: string, seq: number): void {
+    const key = hashId(clientMsgId);
+    const taken = this.sent[from].get(key);
+    if (taken === undefined) this.sent[from].set(key, seq);
+    else (this.collided ??= new Map()).set(`${from}:${clientMsgId}`, seq);
+  }
+
+  private stored(seq: number): Stored {
+    const start = seq === 1 ? 0 : this.ends[seq - 2];
+    return JSON.parse(this.bytes.toString('utf8', start, this.ends[seq - 1])) as Stored;
+  }
+
+  private message(seq: number): Message {
+    return { conversationId: this.conversationId, seq, ...this.stored(seq) };
   }
 }

@@ -1,0 +1,62 @@
+import { Transcript, hashId } from '../../server/store/memory/transcript';
+
+const at = '2026-11-29T20:00:00.000Z';
+
+describe('in-process transcript (off the heap)', () => {
+  it('numbers messages from 1 and reads them back whole, in any script', () => {
+    const t = new Transcript('c1');
+    const texts = ['hello', 'ça va ? 😀 — ok', 'x'.repeat(2000), 'line\nbreak "quoted" \\ back', '日本語のテキスト'];
+    texts.forEach((text, i) => {
+      const m = t.push({ from: i % 2 === 0 ? 'visitor' : 'listener', text, at, clientMsgId: `id-${i}` });
+      expect(m).toEqual({ conversationId: 'c1', seq: i + 1, from: i % 2 === 0 ? 'visitor' : 'listener', text, at, clientMsgId: `id-${i}` });
+    });
+    t.push({ from: 'system', text: 'ended', at, code: 'ended' });
+    expect(t.length).toBe(6);
+    expect(t.slice(0).map((m) => m.text)).toEqual([...texts, 'ended']);
+    expect(t.slice(2, 4).map((m) => m.seq)).toEqual([3, 4]);
+    expect(t.slice(5)).toEqual([{ conversationId: 'c1', seq: 6, from: 'system', text: 'ended', at, code: 'ended' }]);
+    expect(t.slice(9)).toEqual([]);
+    expect(t.get(2)?.text).toBe(texts[1]);
+    expect(t.get(0)).toBeUndefined();
+    expect(t.get(7)).toBeUndefined();
+    expect(t.get(1.5)).toBeUndefined();
+  });
+
+  it('finds a sender\'s clientMsgId, and only that sender\'s', () => {
+    const t = new Transcript('c1');
+    t.push({ from: 'visitor', text: 'a', at, clientMsgId: 'same' });
+    t.push({ from: 'listener', text: 'b', at, clientMsgId: 'other' });
+    expect(t.seqOf('visitor', 'same')).toBe(1);
+    expect(t.seqOf('listener', 'same')).toBeUndefined();
+    expect(t.seqOf('listener', 'other')).toBe(2);
+    expect(t.seqOf('visitor', 'missing')).toBeUndefined();
+  });
+
+  it('never takes a hash collision for a retry, and still finds both ids', () => {
+    expect(hashId('m-329599')).toBe(hashId('m-532382'));
+    const t = new Transcript('c1');
+    t.push({ from: 'visitor', text: 'first', at, clientMsgId: 'm-329599' });
+    expect(t.seqOf('visitor', 'm-532382')).toBeUndefined();
+    t.push({ from: 'visitor', text: 'second', at, clientMsgId: 'm-532382' });
+    expect(t.seqOf('visitor', 'm-329599')).toBe(1);
+    expect(t.seqOf('visitor', 'm-532382')).toBe(2);
+  });
+
+  it('keeps every message across many buffer growths', () => {
+    const t = new Transcript('c1');
+    for (let i = 1; i <= 3000; i += 1) t.push({ from: 'visitor', text: `message ${i} ${'é'.repeat(i % 50)}`, at, clientMsgId: `k${i}` });
+    expect(t.length).toBe(3000);
+    expect(t.get(1)?.text).toBe('message 1 é');
+    expect(t.get(2999)?.text).toBe(`message 2999 ${'é'.repeat(2999 % 50)}`);
+    expect(t.seqOf('visitor', 'k1234')).toBe(1234);
+  });
+
+  it('wipes: nothing left to read or match', () => {
+    const t = new Transcript('c1');
+    t.push({ from: 'visitor', text: 'secret', at, clientMsgId: 'a' });
+    t.wipe();
+    expect(t.length).toBe(0);
+    expect(t.slice(0)).toEqual([]);
+    expect(t.seqOf('visitor', 'a')).toBeUndefined();
+  });
+});
