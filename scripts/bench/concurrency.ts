@@ -83,7 +83,9 @@ async function rampStep(s: Session, o: ConcurrencyOptions, target: number, curre
 /** Ramps one arm up through `steps` conversation counts; stops at the first failing step. */
 export async function runConcurrency(o: ConcurrencyOptions): Promise<ConcurrencyResult> {
   const top = Math.max(...o.steps);
-  const listenersPerGen = Math.ceil(top / o.generators / LISTENER_CAPACITY);
+  // Each step gives a generator at most one conversation more than an even share (the remainder):
+  // without room for those, the last step failed a few pairings whatever the server did.
+  const listenersPerGen = Math.ceil((top / o.generators + o.steps.length) / LISTENER_CAPACITY);
   const result: ConcurrencyResult = {
     label: o.label, held: 0, sockets: 0, stopReason: `reached the last step (${top})`,
     heapPerConversation: 0, rssPerConversation: 0, serverFdLimit: 'unknown', steps: [],

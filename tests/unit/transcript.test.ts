@@ -5,20 +5,20 @@ const at = '2026-11-29T20:00:00.000Z';
 describe('in-process transcript (off the heap)', () => {
   it('numbers messages from 1 and reads them back whole, in any script', () => {
     const t = new Transcript('c1');
-    const texts = ['hello', 'ça va ? 😀 — ok', 'x'.repeat(2000), 'line\nbreak "quoted" \\ back', '日本語のテキスト'];
+    const texts = ['hello', 'ça va ? 😀 — ok', 'x'.repeat(2000), 'line\nbreak "quoted" \\ back', '日本語のテキスト', 'lone \ud800 surrogate'];
     texts.forEach((text, i) => {
       const m = t.push({ from: i % 2 === 0 ? 'visitor' : 'listener', text, at, clientMsgId: `id-${i}` });
       expect(m).toEqual({ conversationId: 'c1', seq: i + 1, from: i % 2 === 0 ? 'visitor' : 'listener', text, at, clientMsgId: `id-${i}` });
     });
     t.push({ from: 'system', text: 'ended', at, code: 'ended' });
-    expect(t.length).toBe(6);
+    expect(t.length).toBe(7);
     expect(t.slice(0).map((m) => m.text)).toEqual([...texts, 'ended']);
     expect(t.slice(2, 4).map((m) => m.seq)).toEqual([3, 4]);
-    expect(t.slice(5)).toEqual([{ conversationId: 'c1', seq: 6, from: 'system', text: 'ended', at, code: 'ended' }]);
+    expect(t.slice(6)).toEqual([{ conversationId: 'c1', seq: 7, from: 'system', text: 'ended', at, code: 'ended' }]);
     expect(t.slice(9)).toEqual([]);
     expect(t.get(2)?.text).toBe(texts[1]);
     expect(t.get(0)).toBeUndefined();
-    expect(t.get(7)).toBeUndefined();
+    expect(t.get(8)).toBeUndefined();
     expect(t.get(1.5)).toBeUndefined();
   });
 
