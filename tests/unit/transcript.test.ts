@@ -1,4 +1,5 @@
 import { Transcript, hashId } from '../../server/store/memory/transcript';
+import { buildDomain } from '../support/domain-harness';
 
 const at = '2026-11-29T20:00:00.000Z';
 
@@ -58,5 +59,28 @@ describe('in-process transcript (off the heap)', () => {
     expect(t.length).toBe(0);
     expect(t.slice(0)).toEqual([]);
     expect(t.seqOf('visitor', 'a')).toBeUndefined();
+  });
+});
+
+describe('in-process store: retries of colliding clientMsgIds', () => {
+  it('answers each retry with its own original message and stores nothing twice', async () => {
+    const h = buildDomain();
+    try {
+      const { store } = h.domain.ctx;
+      await store.createVisitor('hash-v1', 'v1', h.clock.now, 3600);
+      await store.startConversation({ conversationId: 'c1', visitorId: 'v1', language: 'en', urgent: false, now: h.clock.now, day: '2030-03-01', maxQueued: 100 });
+      const send = (clientMsgId: string, text: string) => store.appendMessage({ conversationId: 'c1', from: 'visitor', senderId: 'v1', text, clientMsgId, now: h.clock.now });
+      const a = await send('m-329599', 'first');
+      const b = await send('m-532382', 'second');
+      expect(b.duplicate).toBe(false);
+      expect(b.message.seq).toBe(a.message.seq + 1);
+      const retryB = await send('m-532382', 'second');
+      const retryA = await send('m-329599', 'first');
+      expect(retryB).toMatchObject({ duplicate: true, message: { seq: b.message.seq, text: 'second' } });
+      expect(retryA).toMatchObject({ duplicate: true, message: { seq: a.message.seq, text: 'first' } });
+      expect((await store.readMessages('c1', 0)).map((m) => m.text)).toEqual(['first', 'second']);
+    } finally {
+      await h.close();
+    }
   });
 });

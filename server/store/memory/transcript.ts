@@ -108,7 +108,12 @@ export class Transcript {
 
   private stored(seq: number): Stored {
     const start = seq === 1 ? 0 : this.ends[seq - 2];
-    return JSON.parse(this.bytes.toString('utf8', start, this.ends[seq - 1])) as Stored;
+    try {
+      return JSON.parse(this.bytes.toString('utf8', start, this.ends[seq - 1])) as Stored;
+    } catch {
+      // A parse error quotes its input, and errors are logged: never let message text out that way.
+      throw new Error(`transcript entry ${seq} is unreadable`);
+    }
   }
 
   private message(seq: number): Message {
