@@ -66,17 +66,15 @@ export function createMetrics(sample: () => Promise<MetricsSample>): Metrics {
   });
 
   const messagesRelayed: Record<RelayedFrom, number> = { visitor: 0, listener: 0 };
-  const reported: Record<RelayedFrom, number> = { visitor: 0, listener: 0 };
   new Counter({
     name: 'ps_messages_relayed_total',
     help: 'Messages accepted and relayed, by sender',
     labelNames: ['from'],
     registers: [registry],
     collect() {
-      for (const from of ['visitor', 'listener'] as const) {
-        this.inc({ from }, messagesRelayed[from] - reported[from]);
-        reported[from] = messagesRelayed[from];
-      }
+      // The tallies are the totals: the counter shows them as they are at each scrape.
+      this.reset();
+      for (const from of ['visitor', 'listener'] as const) this.inc({ from }, messagesRelayed[from]);
     },
   });
 
