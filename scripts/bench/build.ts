@@ -3,7 +3,7 @@
  * bench's own child entries with esbuild, and our server once with tsc (or tsx when asked).
  */
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync } from 'node:fs';
+import { cpSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
@@ -33,6 +33,8 @@ async function buildEntries(): Promise<void> {
 }
 
 async function buildServer(): Promise<boolean> {
+  // From scratch: a file removed from server/ (a Lua script, a module) must not linger in dist/.
+  rmSync(join(ROOT, 'dist', 'server'), { recursive: true, force: true });
   try {
     await promisify(execFile)(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json'], { cwd: ROOT });
   } catch {

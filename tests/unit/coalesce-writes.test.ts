@@ -5,6 +5,7 @@
 import type { Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { coalesceWrites } from '../../server/store/redis/coalesce-writes';
+import { atTurnEnd } from '../../server/store/redis/turn-end';
 import { startRedis, type TestRedis } from '../support/redis-server';
 
 const COMMANDS = 20;
@@ -77,5 +78,20 @@ describe('coalesceWrites', () => {
     } finally {
       client.disconnect();
     }
+  });
+});
+
+describe('atTurnEnd', () => {
+  it('runs every flush of the turn before any release, even a flush registered later or by a flush', async () => {
+    const order: string[] = [];
+    atTurnEnd('release', () => order.push('release 1'));
+    atTurnEnd('flush', () => {
+      order.push('flush 1');
+      atTurnEnd('release', () => order.push('release 2'));
+      atTurnEnd('flush', () => order.push('flush 2'));
+    });
+    expect(order).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual(['flush 1', 'flush 2', 'release 1', 'release 2']);
   });
 });

@@ -20,7 +20,7 @@ describe('connecting', () => {
 
   test('the Lua scripts are found, one file per script with its key count in the name', () => {
     const dir = resolveLuaDir();
-    expect(existsSync(join(dir, 'append-message-3.lua'))).toBe(true);
+    expect(existsSync(join(dir, 'append-messages-n.lua'))).toBe(true);
     for (const file of readdirSync(dir)) expect(file).toMatch(/^[a-z-]+-(\d+|n)\.lua$/);
   });
 });

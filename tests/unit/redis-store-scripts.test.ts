@@ -134,6 +134,57 @@ describe('appendMessage script', () => {
     expect([visitor.message.seq, listener.message.seq]).toEqual([2, 3]);
   });
 
+  test('the messages of one turn share one script call, each with its own answer', async () => {
+    await activeChat('c1', 'l1');
+    await start({ conversationId: 'c2', visitorId: 'v2' });
+    // EVALSHA, or EVAL when the server had not seen the script yet.
+    const scriptCalls = async () => {
+      const lines = (await raw.info('commandstats')).split('\n').filter((l) => /^cmdstat_eval(sha)?:/.test(l));
+      return lines.reduce((n, l) => n + Number(/calls=(\d+)/.exec(l)?.[1] ?? 0), 0);
+    };
+    const before = await scriptCalls();
+    const send = (conversationId: string, from: 'visitor' | 'listener', senderId: string, text: string, clientMsgId: string) =>
+      store.appendMessage({ conversationId, from, senderId, text, clientMsgId, now: t0 + 10 }).then(
+        (r) => ({ seq: r.message.seq, text: r.message.text, duplicate: r.duplicate, listenerId: r.listenerId }),
+        (err: unknown) => (err instanceof AppError ? err.code : err),
+      );
+    // All issued in the same turn: one batch, answered in order.
+    const results = await Promise.all([
+      send('c1', 'visitor', 'v-c1', 'one', 'msg-one'),
+      send('c2', 'listener', 'l1', 'not theirs', 'msg-x'),
+      send('c1', 'listener', 'l1', 'two', 'msg-two'),
+      send('c1', 'visitor', 'v-c1', 'one again', 'msg-one'),
+      send('missing', 'visitor', 'v-c1', 'lost', 'msg-y'),
+      send('c2', 'visitor', 'v2', 'queued words', 'msg-q'),
+    ]);
+    expect(await scriptCalls()).toBe(before + 1);
+    expect(results).toEqual([
+      { seq: 2, text: 'one', duplicate: false, listenerId: 'l1' },
+      'not_yours',
+      { seq: 3, text: 'two', duplicate: false, listenerId: 'l1' },
+      { seq: 2, text: 'one', duplicate: true, listenerId: 'l1' },
+      'not_found',
+      { seq: 1, text: 'queued words', duplicate: false, listenerId: undefined },
+    ]);
+    const stored = await store.readMessages('c1', 1);
+    expect(stored.map((m) => [m.seq, m.text])).toEqual([[2, 'one'], [3, 'two']]);
+  });
+
+  test('a failed batch call fails each of its messages, and the next turn works again', async () => {
+    await start({ conversationId: 'c1', visitorId: 'v1' });
+    const send = (i: number) => store.appendMessage({ conversationId: 'c1', from: 'visitor', senderId: 'v1', text: `t${i}`, clientMsgId: `msg-f-${i}`, now: t0 });
+    // Out of memory: the script's first write fails, and with it the whole call.
+    await raw.config('SET', 'maxmemory', '1');
+    await raw.config('SET', 'maxmemory-policy', 'noeviction');
+    try {
+      const failed = await Promise.allSettled([send(1), send(2)]);
+      expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    } finally {
+      await raw.config('SET', 'maxmemory', '0');
+    }
+    expect((await send(3)).message.seq).toBe(1);
+  });
+
   test('appends from two nodes interleave without gaps', async () => {
     await start({ conversationId: 'c1', visitorId: 'v1' });
     const other = await newNode();

@@ -1,6 +1,7 @@
 /** Conversations on Redis: creation, messages, flags, feedback and the reads around them. */
 import type { FlagLevel, Message } from '../../../shared/protocol';
 import type { AppendInput, AppendResult, ConversationRecord, StartInput } from '../types';
+import { AppendBatcher } from './append-batch';
 import { asHash, hashFromFlat, toConversation, toMessage } from './codec';
 import { DAY_STATS_TTL_SECONDS, execPipeline, iso, type RedisContext } from './context';
 import { byFlagTime } from '../record-order';
@@ -15,7 +16,11 @@ export function queueScore(urgent: boolean, queuedAt: number): number {
 }
 
 export class RedisConversations {
-  constructor(private readonly ctx: RedisContext) {}
+  private readonly batcher: AppendBatcher;
+
+  constructor(private readonly ctx: RedisContext) {
+    this.batcher = new AppendBatcher(ctx);
+  }
 
   /** Creates a queued conversation (and its first message) in one script. */
   async start(input: StartInput): Promise<{ conversation: ConversationRecord; position: number; firstMessage?: Message }> {
@@ -58,28 +63,9 @@ export class RedisConversations {
     return hashes.map((hash) => toConversation(asHash(hash)));
   }
 
-  /** Validates, de-duplicates and stores a message in a single script call (the hot path). */
-  async append(input: AppendInput): Promise<AppendResult> {
-    const { keys } = this.ctx;
-    const at = iso(input.now);
-    const reply = await this.ctx.scripts.run(
-      'appendMessage',
-      [keys.conversation(input.conversationId), keys.messages(input.conversationId), keys.dedup(input.conversationId)],
-      [input.from, input.senderId, input.text, input.clientMsgId, at],
-    );
-    if (!Array.isArray(reply) || reply.length < 6) throw new Error('Unexpected appendMessage reply');
-    const [duplicate, seq, visitorId, listenerId, text, storedAt] = reply.map(String);
-    const message: Message = {
-      conversationId: input.conversationId,
-      seq: Number(seq),
-      from: input.from,
-      text,
-      at: storedAt,
-      clientMsgId: input.clientMsgId,
-    };
-    const result: AppendResult = { message, duplicate: duplicate === '1', visitorId };
-    if (listenerId) result.listenerId = listenerId;
-    return result;
+  /** Validates, de-duplicates and stores a message; the turn's messages share one script call (the hot path). */
+  append(input: AppendInput): Promise<AppendResult> {
+    return this.batcher.append(input);
   }
 
   /** Messages with seq > afterSeq, in order, from the conversation's stream. */

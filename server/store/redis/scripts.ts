@@ -12,7 +12,7 @@ type ScriptCommand<Context extends ClientContext> = (...keysAndArgs: (string | n
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    appendMessage: ScriptCommand<Context>;
+    appendMessages: ScriptCommand<Context>;
     assign: ScriptCommand<Context>;
     claimDueTimers: ScriptCommand<Context>;
     completeTimer: ScriptCommand<Context>;
@@ -43,7 +43,7 @@ declare module 'ioredis' {
 }
 
 const SCRIPT_NAMES = [
-  'appendMessage', 'assign', 'claimDueTimers', 'completeTimer', 'createSession', 'createUser',
+  'appendMessages', 'assign', 'claimDueTimers', 'completeTimer', 'createSession', 'createUser',
   'createVisitor', 'deleteSession', 'deleteUserSessions', 'endConversation', 'flagConversation',
   'listenerConnected', 'listenerDisconnected', 'nodeHeartbeat', 'reapNode', 'removePresence',
   'requeue', 'saveFeedback', 'setListenerStatus', 'startConversation', 'touchSession',
