@@ -175,6 +175,6 @@ export interface Store {
   reapNode(input: ReapInput): Promise<ReapedNode | null>;
   /** A visitor socket opened on a node: counted there, and the visitor's grace timer is cancelled. */
   visitorConnected(visitorId: string, nodeId: string): Promise<void>;
-  /** A visitor socket closed on a node: uncounted there, and the visitor's grace timer starts. */
+  /** A visitor socket closed on a node: uncounted there, and the grace timer starts if the visitor has a conversation. */
   visitorDisconnected(visitorId: string, nodeId: string, graceDueAt: number): Promise<void>;
 }

@@ -93,12 +93,20 @@ describe('timer leases', () => {
     expect((await h.domain.ctx.store.getConversation('c1'))?.state).toBe('ended');
   });
 
-  it('an idle visitor who leaves gets a grace timer that ends nothing', async () => {
+  it('an idle visitor who leaves gets no grace timer; one whose chat ended gets one that ends nothing', async () => {
     h = buildDomain();
-    await h.domain.ctx.store.createVisitor('hash-idle', 'idle', h.clock.now, 3600);
+    const { store } = h.domain.ctx;
+    await store.createVisitor('hash-idle', 'idle', h.clock.now, 3600);
     await h.domain.lifecycle.visitorDisconnected('idle');
     h.clock.now += 121_000;
+    expect(await h.domain.lifecycle.runDueTimers()).toBe(0);
+
+    await queued('c1');
+    await h.domain.visitors.end('v-c1', 'c1');
+    await h.domain.lifecycle.visitorDisconnected('v-c1');
+    h.clock.now += 121_000;
     expect(await h.domain.lifecycle.runDueTimers()).toBe(1);
+    expect((await store.getConversation('c1'))?.state).toBe('ended');
     h.clock.now += 10 * TIMER_LEASE_MS;
     expect(await h.domain.lifecycle.runDueTimers()).toBe(0);
   });

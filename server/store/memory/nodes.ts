@@ -31,7 +31,8 @@ export function nodeMethods(state: MemoryState): NodeMethods {
     },
     async visitorDisconnected(visitorId, nodeId, graceDueAt) {
       if ((state.nodeVisitors.get(nodeId)?.get(visitorId) ?? 0) > 0) addToCount(state.nodeVisitors, nodeId, visitorId, -1);
-      scheduleTimer(state, timerKeys.visitorGrace(visitorId), graceDueAt);
+      // A visitor who never started a chat has nothing to keep (as on Redis).
+      if (state.visitors.get(visitorId)?.conversationId) scheduleTimer(state, timerKeys.visitorGrace(visitorId), graceDueAt);
     },
   };
 }

@@ -63,7 +63,7 @@ export class RedisNodes {
     const { keys } = this.ctx;
     await this.ctx.scripts.run(
       'visitorDisconnected',
-      [keys.nodeVisitors(nodeId), keys.timers],
+      [keys.nodeVisitors(nodeId), keys.timers, keys.visitor(visitorId)],
       [visitorId, timerKeys.visitorGrace(visitorId), graceDueAt],
     );
   }

@@ -1,13 +1,14 @@
 /** Store contract: server nodes, their heartbeats, and reaping a node that died with sockets open. */
 import { timerKeys } from '../../../server/store/timer-keys';
 import type { Store } from '../../../server/store/types';
-import { ALL_LANGUAGES, type FixtureAccessor, sleep } from './helpers';
+import { ALL_LANGUAGES, contractHelpers, type FixtureAccessor, sleep } from './helpers';
 
 const LEASE = 30_000;
 
 export function describeNodes(fx: FixtureAccessor): void {
   let store: Store;
   let t0: number;
+  const h = contractHelpers(fx);
 
   beforeEach(() => {
     ({ store, t0 } = fx());
@@ -87,12 +88,21 @@ export function describeNodes(fx: FixtureAccessor): void {
 
   describe('visitor sockets per node', () => {
     test('a connect cancels the grace timer; a disconnect starts it', async () => {
+      await h.start({ conversationId: 'c1', visitorId: 'v1' });
       await store.scheduleTimer(timerKeys.visitorGrace('v1'), t0 + 1_000);
       await store.visitorConnected('v1', 'n1');
       expect(await dueKeys(t0 + 1_000)).toEqual([]);
       await store.visitorDisconnected('v1', 'n1', t0 + 5_000);
       expect(await dueKeys(t0 + 4_999)).toEqual([]);
       expect(await dueKeys(t0 + 5_000)).toEqual([timerKeys.visitorGrace('v1')]);
+    });
+
+    test('a visitor who never started a chat gets no grace timer when they leave', async () => {
+      await h.addVisitor('idle');
+      await store.visitorConnected('idle', 'n1');
+      await store.visitorDisconnected('idle', 'n1', t0);
+      await store.visitorDisconnected('unknown', 'n1', t0);
+      expect(await dueKeys(t0 + 1)).toEqual([]);
     });
 
     test('a node holds a visitor until their last socket there closes', async () => {
