@@ -111,6 +111,32 @@ describe('startConversation script', () => {
   });
 });
 
+describe('routing reads', () => {
+  test('the heads of the queues with their records, and every presence, are one round trip each', async () => {
+    await start({ conversationId: 'a' });
+    await start({ conversationId: 'b', language: 'fr' });
+    await online(store, 'l2');
+    await online(store, 'l1');
+    // The server now knows the scripts: EVALSHA, not EVAL, below.
+    await store.queuedConversations(null, 1);
+    await store.listPresence();
+    const sent: string[] = [];
+    const original = store.client.sendCommand.bind(store.client);
+    store.client.sendCommand = ((command: Parameters<typeof original>[0], stream?: Parameters<typeof original>[1]) => {
+      sent.push(command.name);
+      return original(command, stream);
+    }) as typeof store.client.sendCommand;
+    try {
+      expect((await store.queuedConversations(null, 5)).map((c) => c.id)).toEqual(['a', 'b']);
+      expect((await store.queuedConversations(['fr', 'nl'], 5)).map((c) => c.id)).toEqual(['b']);
+      expect((await store.listPresence()).map((p) => p.userId)).toEqual(['l1', 'l2']);
+    } finally {
+      store.client.sendCommand = original;
+    }
+    expect(sent).toEqual(['evalsha', 'evalsha', 'evalsha']);
+  });
+});
+
 describe('appendMessage script', () => {
   test('messages are stream entries with ids 0-<seq> and no conversation text elsewhere', async () => {
     await start({ conversationId: 'c1', visitorId: 'v1', firstMessage: { text: 'first words', clientMsgId: 'msg-first' } });

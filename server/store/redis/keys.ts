@@ -62,3 +62,11 @@ export function createKeys(prefix: string) {
 }
 
 export type Keys = ReturnType<typeof createKeys>;
+
+/** The parts of a key's name before and after the id, for a script that names keys by id. */
+export function keyParts(name: (id: string) => string): [string, string] {
+  const marker = '\u0000';
+  const probe = name(marker);
+  const at = probe.indexOf(marker);
+  return [probe.slice(0, at), probe.slice(at + marker.length)];
+}

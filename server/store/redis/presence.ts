@@ -1,8 +1,9 @@
 /** Listener presence on Redis: a hash per listener plus the set of listener ids. */
 import type { ListenerStatus } from '../../../shared/protocol';
 import type { ListenerConnectInput, PresenceProfile, PresenceRecord } from '../types';
-import { asHash, hashFromFlat, toPresence } from './codec';
-import { execPipeline, type RedisContext } from './context';
+import { hashFromFlat, toPresence } from './codec';
+import type { RedisContext } from './context';
+import { keyParts } from './keys';
 
 export class RedisPresence {
   constructor(private readonly ctx: RedisContext) {}
@@ -50,13 +51,12 @@ export class RedisPresence {
 
   /** Every listener with a presence, in id order. */
   async list(): Promise<PresenceRecord[]> {
-    const { client, keys } = this.ctx;
-    const ids = (await client.smembers(keys.presenceIds)).sort();
-    if (ids.length === 0) return [];
-    const pipeline = client.pipeline();
-    for (const id of ids) pipeline.hgetall(keys.presence(id));
-    const hashes = await execPipeline(pipeline);
-    return hashes.flatMap((hash) => toPresence(asHash(hash)) ?? []);
+    const { keys } = this.ctx;
+    const reply = await this.ctx.scripts.run('listPresence', [keys.presenceIds], keyParts(keys.presence));
+    const hashes = Array.isArray(reply) ? reply : [];
+    return hashes
+      .flatMap((flat) => toPresence(hashFromFlat(flat)) ?? [])
+      .sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
   }
 
   /** Forgets a listener with no connections and no conversations. */

@@ -1,13 +1,11 @@
 /** Reads of the waiting queues: one sorted set per language, scored urgent first, then oldest. */
 import type { ConversationRecord } from '../types';
+import { hashFromFlat, toConversation } from './codec';
 import { execPipeline, type RedisContext } from './context';
-import type { RedisConversations } from './conversations';
+import { keyParts } from './keys';
 
 export class RedisQueue {
-  constructor(
-    private readonly ctx: RedisContext,
-    private readonly conversations: RedisConversations,
-  ) {}
+  constructor(private readonly ctx: RedisContext) {}
 
   /** 1-based places in their language's queue; 0 when not queued. Two pipelined round trips. */
   async positions(ids: string[]): Promise<number[]> {
@@ -32,24 +30,27 @@ export class RedisQueue {
     return positions;
   }
 
-  /** Waiting conversations in routing order (urgent first, then oldest), across the given languages. */
+  /**
+   * Waiting conversations in routing order (urgent first, then oldest), across the given languages
+   * (null: all). One script call reads the queues' heads with the conversations' records.
+   */
   async queued(languages: readonly string[] | null, limit: number): Promise<ConversationRecord[]> {
-    if (limit <= 0) return [];
-    const { client, keys } = this.ctx;
-    const langs = languages ?? (await client.smembers(keys.queueLanguages));
-    if (langs.length === 0) return [];
-    const heads = await execPipeline(
-      langs.reduce((p, language) => p.zrange(keys.queue(language), 0, limit - 1, 'WITHSCORES'), client.pipeline()),
+    if (limit <= 0 || languages?.length === 0) return [];
+    const { keys } = this.ctx;
+    const [convHead, convTail] = keyParts(keys.conversation);
+    const reply = await this.ctx.scripts.run(
+      'queueHeads',
+      [keys.queueLanguages, ...(languages ?? []).map(keys.queue)],
+      [limit, convHead, convTail, languages === null ? '1' : '0', keys.queue('')],
     );
-    const entries: { id: string; score: number }[] = [];
-    for (const head of heads) {
-      const flat = strings(head);
-      for (let i = 0; i + 1 < flat.length; i += 2) entries.push({ id: String(flat[i]), score: Number(flat[i + 1]) });
+    const flat = Array.isArray(reply) ? reply : [];
+    const entries: { id: string; score: number; record: ConversationRecord | null }[] = [];
+    for (let i = 0; i + 2 < flat.length; i += 3) {
+      entries.push({ id: String(flat[i]), score: Number(flat[i + 1]), record: toConversation(hashFromFlat(flat[i + 2])) });
     }
     // Scores of all languages share one scale, so merging them keeps urgent-then-oldest order.
     entries.sort((a, b) => a.score - b.score || a.id.localeCompare(b.id));
-    const records = await this.conversations.getMany(entries.slice(0, limit).map((e) => e.id));
-    return records.filter((c): c is ConversationRecord => c !== null && c.state === 'queued');
+    return entries.slice(0, limit).flatMap((e) => (e.record?.state === 'queued' ? [e.record] : []));
   }
 }
 

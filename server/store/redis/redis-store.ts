@@ -82,7 +82,7 @@ export class RedisStore implements Store {
     const ctx: RedisContext = { client, keys, scripts: new Scripts(client) };
     this.conversations = new RedisConversations(ctx);
     this.transitions = new RedisTransitions(ctx);
-    this.queue = new RedisQueue(ctx, this.conversations);
+    this.queue = new RedisQueue(ctx);
     this.presence = new RedisPresence(ctx);
     this.accounts = new RedisAccounts(ctx);
     this.stats = new RedisStatsTimers(ctx);

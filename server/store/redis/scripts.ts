@@ -25,7 +25,9 @@ declare module 'ioredis' {
     flagConversation: ScriptCommand<Context>;
     listenerConnected: ScriptCommand<Context>;
     listenerDisconnected: ScriptCommand<Context>;
+    listPresence: ScriptCommand<Context>;
     nodeHeartbeat: ScriptCommand<Context>;
+    queueHeads: ScriptCommand<Context>;
     reapNode: ScriptCommand<Context>;
     removePresence: ScriptCommand<Context>;
     requeue: ScriptCommand<Context>;
@@ -45,7 +47,7 @@ declare module 'ioredis' {
 const SCRIPT_NAMES = [
   'appendMessages', 'assign', 'claimDueTimers', 'completeTimer', 'createSession', 'createUser',
   'createVisitor', 'deleteSession', 'deleteUserSessions', 'endConversation', 'flagConversation',
-  'listenerConnected', 'listenerDisconnected', 'nodeHeartbeat', 'reapNode', 'removePresence',
+  'listenerConnected', 'listenerDisconnected', 'listPresence', 'nodeHeartbeat', 'queueHeads', 'reapNode', 'removePresence',
   'requeue', 'saveFeedback', 'setListenerStatus', 'startConversation', 'touchSession',
   'touchVisitor', 'transfer', 'updatePresenceProfile', 'updateUser', 'visitorConnected',
   'visitorDisconnected',
