@@ -48,7 +48,7 @@ export function resultsBlock(s: RunSummary): string {
     `Machine: ${machineLine(s.machine)}.`,
     '',
     `Rounds: ${s.rounds.length} (${s.rounds.map((r) => r.order.join(' → ')).join('; ')}); our server ran from ${s.serverMode}; ` +
-      `round trips at fractions of the baseline's ${s.referenceRate} msgs/s; the run took ${Math.round(s.seconds)} s. ` +
+      `round trips at fractions of the baseline's ${Math.round(s.referenceRate)} msgs/s; the run took ${Math.round(s.seconds)} s. ` +
       'Each figure is the median over rounds; "vs baseline" compares with the baseline of the same round.',
     '',
     figuresTable(s.rounds),

@@ -98,7 +98,7 @@ async function measure(s: Session, o: ArmRunOptions, result: ArmResult): Promise
   // Warm-up: JIT and buffers settle before the first measured window.
   await s.traffic(o.sizes.search.start / 2, Math.min(3000, o.sizes.search.windowMs), o.sizes.drainMs);
   result.search = await searchMax(s, o.sizes, (t) => o.log(`  ${o.label} search ${describe(t)}`));
-  o.log(`  ${o.label} max sustained ${result.search.max} msgs/s${result.search.genBound ? ' (generator-bound: at least this)' : ''}`);
+  o.log(`  ${o.label} max sustained ${Math.round(result.search.max)} msgs/s${result.search.genBound ? ' (generator-bound: at least this)' : ''}`);
   await roundTrips(s, o, result, o.referenceRate ?? result.search.max);
 }
 
