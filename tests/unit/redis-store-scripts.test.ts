@@ -196,6 +196,16 @@ describe('appendMessage script', () => {
     expect(stored.map((m) => [m.seq, m.text])).toEqual([[2, 'one'], [3, 'two']]);
   });
 
+  test('a command issued after an append in the same turn reaches Redis after it', async () => {
+    await start({ conversationId: 'c1', visitorId: 'v1' });
+    const sent = store.appendMessage({ conversationId: 'c1', from: 'visitor', senderId: 'v1', text: 'last words', clientMsgId: 'msg-last', now: t0 });
+    // Issued on the store's own connection after the append: it must not overtake the batch.
+    const ended = store.client.hset(store.keys.conversation('c1'), 'state', 'ended');
+    const [result] = await Promise.all([sent, ended]);
+    expect(result).toMatchObject({ duplicate: false, message: { seq: 1, text: 'last words' } });
+    expect(await store.readMessages('c1', 0)).toHaveLength(1);
+  });
+
   test('a failed batch call fails each of its messages, and the next turn works again', async () => {
     await start({ conversationId: 'c1', visitorId: 'v1' });
     const send = (i: number) => store.appendMessage({ conversationId: 'c1', from: 'visitor', senderId: 'v1', text: `t${i}`, clientMsgId: `msg-f-${i}`, now: t0 });

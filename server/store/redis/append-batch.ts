@@ -1,6 +1,7 @@
 /**
  * Messages appended during one turn of the event loop go to Redis in one `appendMessages` script
- * call at the end of the turn (group commit), in the order they were sent. On a busy node this
+ * call at the end of the turn (group commit), in the order they were sent, or earlier, as soon as
+ * another command goes to the same connection, so Redis runs everything in the order issued. On a busy node this
  * replaces one command, one script run and one reply per message with one per turn; on a quiet
  * node a batch is one message and leaves when it would have anyway (the connection's writes wait
  * for the end of the turn too, see coalesce-writes.ts). Each message gets its own answer or error.
@@ -25,7 +26,17 @@ export class AppendBatcher {
   private pending: Pending[] = [];
   private readonly flushTurn = () => this.flush();
 
-  constructor(private readonly ctx: RedisContext) {}
+  constructor(private readonly ctx: RedisContext) {
+    // Commands keep the order they were issued in: any other command on this connection first
+    // sends the appends issued before it (a message sent just before the chat's end is stored
+    // before the end, as when every append was its own command).
+    const { client } = ctx;
+    const send = client.sendCommand.bind(client);
+    client.sendCommand = ((...args: Parameters<typeof send>) => {
+      if (this.pending.length > 0) this.flush();
+      return send(...args);
+    }) as typeof client.sendCommand;
+  }
 
   append(input: AppendInput): Promise<AppendResult> {
     return new Promise((resolve, reject) => {
