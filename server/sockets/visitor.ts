@@ -1,5 +1,6 @@
 /** Namespace `/visitor`: anonymous youth. Thin: validate, call the domain, reply. */
 import type { Namespace, Socket } from 'socket.io';
+import type { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import { socketAddressKey } from './address';
 import type { SocketDeps } from './deps';
@@ -11,6 +12,8 @@ const TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
 
 interface VisitorData extends VisitorSocketData {
   address: string;
+  /** Settles once every chat start this socket asked for is done (the disconnect waits for it). */
+  starting?: Promise<unknown>;
 }
 
 const dataOf = (socket: Socket) => socket.data as VisitorData;
@@ -47,8 +50,11 @@ export function visitorNamespace(nsp: Namespace, deps: SocketDeps): void {
     socket.on('disconnect', () => {
       deps.metrics.socketConnections.dec({ namespace: 'visitor' });
       // Always, whatever phase this socket last heard of (it may be stale, or greet still running):
-      // the grace handler checks the conversation. After greet, so the node counts up before down.
-      const gone = ready.catch(() => undefined).then(() => deps.domain.lifecycle.visitorDisconnected(data.visitorId));
+      // the grace handler checks the conversation. After greet, so the node counts up before down,
+      // and after a chat start still under way: the store starts the grace timer only for a visitor
+      // who has a conversation, and one started just as the page closed must not wait forever.
+      const settled = Promise.all([ready.catch(() => undefined), data.starting]);
+      const gone = settled.then(() => deps.domain.lifecycle.visitorDisconnected(data.visitorId));
       void deps.inflight.track(gone).catch((err: unknown) => deps.logger.error({ err: errorSummary(err) }, 'visitor disconnect failed'));
     });
   });
@@ -73,18 +79,10 @@ function registerHandlers(socket: Socket, deps: SocketDeps): void {
   const max = deps.config.MAX_MESSAGE_LENGTH;
   const data = dataOf(socket);
 
-  on(socket, deps, 'chat:start', s.chatStart, async (p) => {
-    const first = p.firstMessage?.trim() ? { text: messageText(p.firstMessage, max) } : undefined;
-    await deps.limits.chatStart(data.visitorId, data.address);
-    // Keeping the visitor alive goes alongside joining the queue (one round trip, not two) and,
-    // being a refresh, never fails the start.
-    const touched = deps.domain.lifecycle
-      .visitorActive(data.visitorId, data.token)
-      .catch((err: unknown) => deps.logger.warn({ err: errorSummary(err) }, 'could not refresh a visitor'));
-    const result = await visitors.start(data.visitorId, { ...p, firstMessage: first });
-    await touched;
-    data.conversationId = result.conversationId;
-    return result;
+  on(socket, deps, 'chat:start', s.chatStart, (p) => {
+    const started = startChat(socket, deps, p);
+    data.starting = Promise.all([data.starting, started.catch(() => undefined)]);
+    return started;
   });
 
   on(socket, deps, 'message:send', s.messageSend, async (p) => {
@@ -107,6 +105,21 @@ function registerHandlers(socket: Socket, deps: SocketDeps): void {
   on(socket, deps, 'feedback', s.feedback, async (p) => {
     await visitors.feedback(data.visitorId, p.conversationId, p.rating, p.comment || undefined);
   });
+}
+
+async function startChat(socket: Socket, deps: SocketDeps, p: z.infer<SocketDeps['schemas']['visitor']['chatStart']>) {
+  const data = dataOf(socket);
+  const first = p.firstMessage?.trim() ? { text: messageText(p.firstMessage, deps.config.MAX_MESSAGE_LENGTH) } : undefined;
+  await deps.limits.chatStart(data.visitorId, data.address);
+  // Keeping the visitor alive goes alongside joining the queue (one round trip, not two) and,
+  // being a refresh, never fails the start.
+  const touched = deps.domain.lifecycle
+    .visitorActive(data.visitorId, data.token)
+    .catch((err: unknown) => deps.logger.warn({ err: errorSummary(err) }, 'could not refresh a visitor'));
+  const result = await deps.domain.visitors.start(data.visitorId, { ...p, firstMessage: first });
+  await touched;
+  data.conversationId = result.conversationId;
+  return result;
 }
 
 /**

@@ -4,6 +4,7 @@
  * transcripts expire, and a Redis restart loses nothing that was acknowledged.
  */
 import type { ChatEnded, ConversationView, Message } from '../../shared/protocol';
+import { createMemoryStore } from '../../server/store/memory/memory-store';
 import { startTestApp } from '../support/app';
 import {
   STORES,
@@ -225,6 +226,47 @@ describe.each(STORES)('lifecycle on the %s store', (kind) => {
     expect(Date.now() - endedAt).toBeGreaterThanOrEqual(3000);
     expect(gone.messages ?? []).toEqual([]);
     if (!gone.ok) expect(gone.error?.code).toBe('not_found');
+  });
+});
+
+describe('a page closed during a chat start', () => {
+  it('the conversation it started is dropped after the grace period, not left waiting for nobody', async () => {
+    // The store holds the start until released, so the disconnect surely comes in meanwhile.
+    const inner = createMemoryStore();
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let entered = () => {};
+    const reached = new Promise<void>((resolve) => (entered = resolve));
+    const store = new Proxy(inner, {
+      get(target, prop) {
+        const value: unknown = Reflect.get(target, prop, target);
+        if (typeof value !== 'function') return value;
+        const method = value as (...args: unknown[]) => unknown;
+        if (prop !== 'startConversation') return method.bind(target);
+        return async (...args: unknown[]) => {
+          entered();
+          await gate;
+          return method.apply(target, args);
+        };
+      },
+    });
+    const t = await startTestApp({ store, env: SHORT_GRACE });
+    try {
+      const v = await joinAsVisitor(t.url);
+      v.socket.emit('chat:start', { language: 'nl' });
+      await reached;
+      v.socket.disconnect();
+      await sleep(300);
+      release();
+      const stats = await until('the visitor who left is dropped', async () => {
+        const s = await statsOf(t.url);
+        return s.today.started === 1 && s.today.abandoned === 1 ? s : null;
+      }, PAST_GRACE_MS);
+      expect(stats.queue.waiting).toBe(0);
+    } finally {
+      await t.stop();
+      await inner.close();
+    }
   });
 });
 
