@@ -206,6 +206,33 @@ describe('appendMessage script', () => {
     expect(await store.readMessages('c1', 0)).toHaveLength(1);
   });
 
+  test('in a batch, a retry after the chat ended answers the original and a new message is refused', async () => {
+    await start({ conversationId: 'c1', visitorId: 'v1' });
+    const send = (text: string, clientMsgId: string) =>
+      store.appendMessage({ conversationId: 'c1', from: 'visitor', senderId: 'v1', text, clientMsgId, now: t0 }).then(
+        (r) => ({ seq: r.message.seq, text: r.message.text, duplicate: r.duplicate }),
+        (err: unknown) => (err instanceof AppError ? err.code : err),
+      );
+    expect(await send('before the end', 'msg-before')).toEqual({ seq: 1, text: 'before the end', duplicate: false });
+    await store.endConversation({ conversationId: 'c1', endedBy: 'visitor', visitorId: 'v1', now: t0 + 1, day: DAY, retentionSeconds: 60 });
+    expect(await Promise.all([send('retried', 'msg-before'), send('after the end', 'msg-after')])).toEqual([
+      { seq: 1, text: 'before the end', duplicate: true },
+      'not_chatting',
+    ]);
+  });
+
+  test('a command failing inside one message of a batch fails that message alone', async () => {
+    await start({ conversationId: 'c1', visitorId: 'v1' });
+    await start({ conversationId: 'c2', visitorId: 'v2' });
+    await raw.set(store.keys.dedup('c2'), 'not a hash'); // damaged: HGET on it fails with WRONGTYPE
+    const send = (conversationId: string, visitorId: string) =>
+      store.appendMessage({ conversationId, from: 'visitor', senderId: visitorId, text: 'words', clientMsgId: `msg-${conversationId}`, now: t0 });
+    const [damaged, fine] = await Promise.allSettled([send('c2', 'v2'), send('c1', 'v1')]);
+    expect(damaged.status).toBe('rejected');
+    expect(damaged.status === 'rejected' && damaged.reason).not.toBeInstanceOf(AppError);
+    expect(fine).toMatchObject({ status: 'fulfilled', value: { duplicate: false, message: { seq: 1 } } });
+  });
+
   test('a failed batch call fails each of its messages, and the next turn works again', async () => {
     await start({ conversationId: 'c1', visitorId: 'v1' });
     const send = (i: number) => store.appendMessage({ conversationId: 'c1', from: 'visitor', senderId: 'v1', text: `t${i}`, clientMsgId: `msg-f-${i}`, now: t0 });

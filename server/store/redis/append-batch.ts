@@ -42,6 +42,9 @@ export class AppendBatcher {
     return new Promise((resolve, reject) => {
       if (this.pending.length === 0) atTurnEnd('flush', this.flushTurn);
       this.pending.push({ input, at: iso(input.now), resolve, reject });
+      // While the connection is down, commands wait in ioredis's offline queue and are replayed in
+      // order when it is back: an append joins that queue at once, so none overtakes an older one.
+      if (this.ctx.client.status !== 'ready') this.flush();
     });
   }
 
@@ -77,8 +80,10 @@ export class AppendBatcher {
 
 /** One message's answer from the script: stored, a repeat of a stored one, or refused. */
 function settle(p: Pending, reply: unknown): void {
-  if (!Array.isArray(reply) || reply.length < 2) return p.reject(new Error('Unexpected appendMessages reply'));
+  if (!Array.isArray(reply) || reply.length < 1) return p.reject(new Error('Unexpected appendMessages reply'));
   const status = Number(reply[0]);
+  // Logged by the caller as an unexpected failure; the script's own error may name keys, so it stays in Redis.
+  if (status === -2) return p.reject(new Error('appendMessages: a command failed while storing one message'));
   if (status === -1) {
     const code = String(reply[1]);
     return p.reject(isErrorCode(code) ? new AppError(code) : new Error(`Unexpected appendMessages refusal ${code}`));

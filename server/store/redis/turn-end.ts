@@ -22,10 +22,13 @@ function runQueue(queue: Array<() => void>, errors: unknown[]): void {
 }
 
 function runTurnEnd(): void {
-  scheduled = false;
   const errors: unknown[] = [];
-  runQueue(queues.flush, errors);
-  runQueue(queues.release, errors);
+  // What the callbacks register meanwhile runs in this pass too, flushes always before releases.
+  while (queues.flush.length > 0 || queues.release.length > 0) {
+    runQueue(queues.flush, errors);
+    runQueue(queues.release, errors);
+  }
+  scheduled = false;
   // Every connection is released before a failing callback's error surfaces.
   if (errors.length > 0) throw errors[0];
 }

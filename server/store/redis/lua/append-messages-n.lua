@@ -19,7 +19,8 @@
   Returns one reply per message:
   { 0, seq, visitor id, listener id or '' } for a new message (its text and time are the caller's),
   { 1, seq, visitor id, listener id or '', text, at } for a repeated clientMsgId (the original's),
-  { -1, code } for a refusal: not_found, not_chatting (visitor), not_yours (listener).
+  { -1, code } for a refusal: not_found, not_chatting (visitor), not_yours (listener),
+  { -2 } when a command failed while storing it (what it wrote before the failure stays).
 ]]
 local function append(k, a)
   local from, senderId, text, clientMsgId, at = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5]
@@ -54,8 +55,11 @@ local function append(k, a)
   return { 0, seq, visitorId, listenerId }
 end
 
+-- A command error inside one message (a damaged key, out of memory) fails that message alone:
+-- Redis keeps what the messages before it wrote, so they must still get their answers.
 local replies = {}
 for i = 1, #KEYS / 3 do
-  replies[i] = append(3 * (i - 1), 5 * (i - 1))
+  local ok, reply = pcall(append, 3 * (i - 1), 5 * (i - 1))
+  replies[i] = ok and reply or { -2 }
 end
 return replies
