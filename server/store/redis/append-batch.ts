@@ -1,10 +1,11 @@
 /**
  * Messages appended during one turn of the event loop go to Redis in one `appendMessages` script
  * call at the end of the turn (group commit), in the order they were sent, or earlier, as soon as
- * another command goes to the same connection, so Redis runs everything in the order issued. On a busy node this
- * replaces one command, one script run and one reply per message with one per turn; on a quiet
- * node a batch is one message and leaves when it would have anyway (the connection's writes wait
- * for the end of the turn too, see coalesce-writes.ts). Each message gets its own answer or error.
+ * another command goes to the same connection, so Redis runs everything in the order issued. On
+ * a busy node this replaces one command, one script run and one reply per message with one per
+ * turn; on a quiet node a batch is one message and leaves when it would have anyway (the
+ * connection's writes wait for the end of the turn too, see coalesce-writes.ts). Each message
+ * gets its own answer or error.
  */
 import { AppError, isErrorCode } from '../../../shared/errors';
 import type { Message } from '../../../shared/protocol';
