@@ -33,10 +33,10 @@ export class AppendBatcher {
     // before the end, as when every append was its own command).
     const { client } = ctx;
     const send = client.sendCommand.bind(client);
-    client.sendCommand = ((...args: Parameters<typeof send>) => {
+    client.sendCommand = (command, stream) => {
       if (this.pending.length > 0) this.flush();
-      return send(...args);
-    }) as typeof client.sendCommand;
+      return send(command, stream);
+    };
   }
 
   append(input: AppendInput): Promise<AppendResult> {
