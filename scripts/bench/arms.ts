@@ -10,7 +10,7 @@ import Redis from 'ioredis';
 import { freePort, startRedis, type TestRedis } from '../../tests/support/redis-server';
 import type { Built } from './build';
 import { applyPriority, cpuSeconds, stopChild, track, trackPid } from './procs';
-import { isServerReply, type MemoryFigures, type ServerRequest } from './types';
+import { isServerReply, RELAY_EXTRA_CPU_ENV, type MemoryFigures, type ServerRequest } from './types';
 
 export type ArmKind = 'baseline' | 'memory' | 'redis';
 
@@ -23,6 +23,8 @@ export interface ArmOptions {
   profileDir?: string;
   /** More node flags for the server (diagnosis, e.g. --trace-gc; its output goes to the log). */
   serverFlags?: string[];
+  /** Baseline only: CPU time the relay spends on each message besides relaying it (calibration). */
+  relayExtraCpuUs?: number;
 }
 
 export interface CommandStat {
@@ -211,7 +213,9 @@ export async function startArm(opts: ArmOptions): Promise<Arm> {
   const prof = opts.profileDir ? ['--cpu-prof', '--cpu-prof-dir', opts.profileDir, '--cpu-prof-name', `${opts.label}.cpuprofile`] : [];
   prof.push(...(opts.serverFlags ?? []));
   const url = `http://127.0.0.1:${port}`;
-  const child = forkServer(opts, { env: serverEnv(port, setupToken, redis?.url), log }, prof);
+  const env = serverEnv(port, setupToken, redis?.url);
+  if (opts.relayExtraCpuUs) env[RELAY_EXTRA_CPU_ENV] = String(opts.relayExtraCpuUs);
+  const child = forkServer(opts, { env, log }, prof);
   closeSync(log); // the child holds its own copy
   try {
     await (opts.kind === 'baseline' ? waitForReadyMessage(child) : waitForHealth(url, child));

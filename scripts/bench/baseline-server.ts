@@ -9,6 +9,7 @@ import { Server, type Namespace, type Socket } from 'socket.io';
 import type { ListenerClientEvents, ListenerServerEvents, VisitorClientEvents, VisitorServerEvents } from '../../shared/events';
 import type { Message } from '../../shared/protocol';
 import { announceReady, installServerHooks } from './server-hooks';
+import { RELAY_EXTRA_CPU_ENV } from './types';
 
 type VisitorSocket = Socket<VisitorClientEvents, VisitorServerEvents>;
 type ListenerSocket = Socket<ListenerClientEvents, ListenerServerEvents>;
@@ -38,6 +39,14 @@ const freeListeners = new Map<string, Listener[]>();
 const conversations = new Map<string, Conversation>();
 const byVisitor = new WeakMap<VisitorSocket, Conversation>();
 let nextId = 1;
+const extraCpuUs = Number(process.env[RELAY_EXTRA_CPU_ENV] ?? 0);
+
+/** Spins for `extraCpuUs` (0: not at all), as a heavier server would spend on each message. */
+function spendExtraCpu(): void {
+  if (extraCpuUs <= 0) return;
+  const until = performance.now() + extraCpuUs / 1000;
+  while (performance.now() < until);
+}
 
 function listFor<T>(map: Map<string, T[]>, language: string): T[] {
   let list = map.get(language);
@@ -108,6 +117,7 @@ function endConversation(conv: Conversation, endedBy: 'visitor' | 'listener'): v
 }
 
 function relay(conv: Conversation, from: 'visitor' | 'listener', msg: WireMessage): { seq: number; at: string } {
+  spendExtraCpu();
   const seq = ++conv.seq;
   const at = new Date().toISOString();
   const message: Message = { conversationId: conv.id, seq, from, text: msg.text, at, clientMsgId: msg.clientMsgId };

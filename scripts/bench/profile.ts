@@ -1,8 +1,10 @@
 /**
  * `tsx scripts/bench/profile.ts [--rate N] [--seconds N] [--conversations N] [--arms a,b] [--nice=-N]
- *   [--server-flags="--trace-gc"] [--cpu-prof=off] [--monitor=off] [--pairing N]`
+ *   [--server-flags="--trace-gc"] [--cpu-prof=off] [--monitor=off] [--pairing N] [--relay-extra-us 0,10,20]`
  *
- * With `--pairing N` it profiles pairing instead: N chats a second for `--seconds`.
+ * With `--pairing N` it profiles pairing instead: N chats a second for `--seconds`. With
+ * `--relay-extra-us` the baseline runs once per value, spending that much more CPU on each message
+ * (calibration: how the tail grows with the CPU a message costs on this machine).
  *
  * Profiles each arm's server (`node --cpu-prof`) under one fixed message rate, so the profiles and
  * the CPU time per message of the baseline and our arms compare like for like. Prints the CPU per
@@ -59,6 +61,8 @@ interface ProfileOptions {
   monitor: boolean;
   /** Chats a second to pair, instead of relaying messages; 0: messages. */
   pairing: number;
+  /** Baseline only: extra CPU per message (µs). */
+  relayExtraCpuUs?: number;
 }
 
 /** Pairs `seconds × pairing` visitors (connected beforehand) at the pairing rate. */
@@ -79,11 +83,11 @@ async function pairingLine(s: Session, o: ProfileOptions): Promise<string> {
 }
 
 async function profileArm(kind: ArmKind, o: ProfileOptions): Promise<string> {
-  const label = LABELS[kind];
+  const label = o.relayExtraCpuUs ? `${LABELS[kind]}+${o.relayExtraCpuUs}us` : LABELS[kind];
   const built = o.built;
   const s = await Session.open({
     kind, label: `profile-${label}`, built, generators: 1, listenersPerGen: Math.ceil(o.conversations / LISTENER_CAPACITY),
-    logDir: o.dir, profileDir: o.cpuProf ? o.dir : undefined, quietWaitMs: 30_000, serverFlags: o.serverFlags,
+    logDir: o.dir, profileDir: o.cpuProf ? o.dir : undefined, quietWaitMs: 30_000, serverFlags: o.serverFlags, relayExtraCpuUs: o.relayExtraCpuUs,
   });
   let line = `${label}: `;
   try {
@@ -123,6 +127,7 @@ async function main(): Promise<void> {
       'cpu-prof': { type: 'string', default: 'on' },
       monitor: { type: 'string', default: 'on' },
       pairing: { type: 'string', default: '0' },
+      'relay-extra-us': { type: 'string', default: '0' },
     },
   });
   setBenchPriority(Number(values.nice));
@@ -134,7 +139,10 @@ async function main(): Promise<void> {
   const serverFlags = (values['server-flags'] ?? '').split(' ').filter(Boolean);
   const o = { rate: Number(values.rate), seconds: Number(values.seconds), conversations: Number(values.conversations), dir, built, serverFlags,
     cpuProf: values['cpu-prof'] !== 'off', monitor: values.monitor !== 'off', pairing: Number(values.pairing) };
-  for (const kind of kinds) console.log(`\n${await profileArm(kind, o)}`);
+  const extras = (values['relay-extra-us'] ?? '0').split(',').map(Number);
+  for (const kind of kinds) {
+    for (const relayExtraCpuUs of kind === 'baseline' ? extras : [0]) console.log(`\n${await profileArm(kind, { ...o, relayExtraCpuUs })}`);
+  }
 }
 
 main().then(

@@ -27,6 +27,7 @@ export interface SessionOptions {
   /** Longest wait for a quiet machine before each measured window. */
   quietWaitMs?: number;
   serverFlags?: string[];
+  relayExtraCpuUs?: number;
   log?: (line: string) => void;
 }
 
@@ -95,8 +96,8 @@ export class Session {
   ) {}
 
   static async open(opts: SessionOptions): Promise<Session> {
-    const { kind, built, logDir, label, profileDir, serverFlags } = opts;
-    const arm = await startArm({ kind, built, logDir, label, profileDir, serverFlags });
+    const { kind, built, logDir, label, profileDir, serverFlags, relayExtraCpuUs } = opts;
+    const arm = await startArm({ kind, built, logDir, label, profileDir, serverFlags, relayExtraCpuUs });
     try {
       const gens = await GeneratorSet.start(opts.built.loadClient, opts.generators, arm.url, arm.origin);
       return new Session(arm, gens, opts);

@@ -107,3 +107,9 @@ export function isServerReply(value: unknown): value is ServerReply {
 export function isGenReply(value: unknown): value is GenReply {
   return typeof value === 'object' && value !== null && 'id' in value && 'ok' in value && 'health' in value;
 }
+
+/**
+ * Calibration of the baseline: microseconds of CPU the relay burns on each message besides
+ * relaying it, to show how the round-trip tail grows with the CPU a message costs on this machine.
+ */
+export const RELAY_EXTRA_CPU_ENV = 'BENCH_RELAY_EXTRA_CPU_US';

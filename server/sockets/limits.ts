@@ -3,9 +3,10 @@
  * typing are counted in this node's memory: a visitor's socket lives on one node, and a store
  * round trip per message would double the cost of the message path.
  */
-import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Config } from '../config';
 import { consumeOrThrow, createLimiter } from '../http/rate-limits';
+import { TimerFreeRateLimiter } from '../store/memory/limiter';
 import type { Store } from '../store/types';
 
 /** `address` arguments are the keyed hash from `addressKey`, never the address itself. */
@@ -19,7 +20,7 @@ export interface SocketLimits {
 
 function memoryLimiter(config: Pick<Config, 'RATE_LIMIT_MULTIPLIER'>, keyPrefix: string, points: number, duration: number): RateLimiterAbstract | null {
   if (config.RATE_LIMIT_MULTIPLIER === 0) return null;
-  return new RateLimiterMemory({ keyPrefix, points: Math.max(1, Math.round(points * config.RATE_LIMIT_MULTIPLIER)), duration });
+  return new TimerFreeRateLimiter({ keyPrefix, points: Math.max(1, Math.round(points * config.RATE_LIMIT_MULTIPLIER)), duration });
 }
 
 export function createSocketLimits(store: Store, config: Pick<Config, 'RATE_LIMIT_MULTIPLIER'>): SocketLimits {

@@ -4,11 +4,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { AppError } from '../../../shared/errors';
 import type { Store } from '../types';
 import { accountMethods } from './accounts';
 import { conversationMethods } from './conversations';
+import { TimerFreeRateLimiter } from './limiter';
 import { messageMethods } from './messages';
 import { nodeMethods } from './nodes';
 import { presenceMethods } from './presence';
@@ -63,12 +63,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     ...timerMethods(state),
     ...nodeMethods(state),
     createRateLimiter(opts) {
-      return new RateLimiterMemory({
+      return new TimerFreeRateLimiter({
         keyPrefix: opts.keyPrefix,
         points: opts.points,
         duration: opts.durationSeconds,
         blockDuration: opts.blockSeconds ?? 0,
-      });
+      }, state.clock);
     },
   };
 }

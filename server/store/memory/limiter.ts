@@ -1,0 +1,95 @@
+/**
+ * rate-limiter-flexible's in-memory limiter without its timers. Its storage arms one `setTimeout`
+ * per key per window to forget the key: a timer for every visitor and listener that sends, about
+ * 20,000 at 18,000 conversations. This storage keeps each key's expiry instead, treats an expired
+ * key as absent, and forgets expired keys in one pass at most once a sweep interval, during a
+ * write (so an idle limiter costs nothing and a busy one a pass over its keys every so often).
+ *
+ * It replaces the limiter's storage object, which is internal to the library (pinned to an exact
+ * version; `tests/unit/memory-limiter.test.ts` checks the limiter's behaviour through its public
+ * methods, so a release that changes the storage contract fails there).
+ */
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+
+type LimiterOptions = ConstructorParameters<typeof RateLimiterMemory>[0];
+
+interface Entry {
+  value: number;
+  /** Epoch ms; null: never expires (a duration of 0). */
+  expiresAt: number | null;
+}
+
+/** How often, at most, a write also forgets the expired keys. */
+const SWEEP_EVERY_MS = 10_000;
+
+/** The storage contract RateLimiterMemory uses: incrby, set, get, delete, `_storage` (dump) and `_restoreRecord` (restore). */
+class ExpiringCounters {
+  readonly _storage = new Map<string, Entry>();
+  private nextSweepAt = 0;
+
+  constructor(private readonly clock: () => number) {}
+
+  incrby(key: string, value: number, durationSec: number): RateLimiterRes {
+    const entry = this.live(key, this.clock());
+    if (!entry) return this.set(key, value, durationSec);
+    entry.value += value;
+    return new RateLimiterRes(0, entry.expiresAt === null ? -1 : entry.expiresAt - this.clock(), entry.value, false);
+  }
+
+  set(key: string, value: number, durationSec: number): RateLimiterRes {
+    const now = this.clock();
+    this.sweep(now);
+    const durationMs = durationSec * 1000;
+    this._storage.set(key, { value, expiresAt: durationMs > 0 ? now + durationMs : null });
+    return new RateLimiterRes(0, durationMs > 0 ? durationMs : -1, value, true);
+  }
+
+  get(key: string): RateLimiterRes | null {
+    const now = this.clock();
+    const entry = this.live(key, now);
+    return entry ? new RateLimiterRes(0, entry.expiresAt === null ? -1 : entry.expiresAt - now, entry.value, false) : null;
+  }
+
+  delete(key: string): boolean {
+    return this._storage.delete(key);
+  }
+
+  _restoreRecord(key: string, value: number, expiresAt: number | null): void {
+    if (expiresAt !== null && (!Number.isFinite(expiresAt) || expiresAt <= this.clock())) return;
+    this._storage.set(key, { value, expiresAt });
+  }
+
+  /** How many keys are held, expired or not (for tests). */
+  get size(): number {
+    return this._storage.size;
+  }
+
+  private live(key: string, now: number): Entry | undefined {
+    const entry = this._storage.get(key);
+    return entry && (entry.expiresAt === null || entry.expiresAt > now) ? entry : undefined;
+  }
+
+  private sweep(now: number): void {
+    if (now < this.nextSweepAt) return;
+    this.nextSweepAt = now + SWEEP_EVERY_MS;
+    for (const [key, entry] of this._storage) {
+      if (entry.expiresAt !== null && entry.expiresAt <= now) this._storage.delete(key);
+    }
+  }
+}
+
+/** A RateLimiterMemory that arms no timer per key. `clock` is for tests. */
+export class TimerFreeRateLimiter extends RateLimiterMemory {
+  private readonly counters: ExpiringCounters;
+
+  constructor(opts: LimiterOptions, clock: () => number = Date.now) {
+    super(opts);
+    this.counters = new ExpiringCounters(clock);
+    (this as unknown as { _memoryStorage: ExpiringCounters })._memoryStorage = this.counters;
+  }
+
+  /** Keys held, including expired ones not yet swept. */
+  get keyCount(): number {
+    return this.counters.size;
+  }
+}
