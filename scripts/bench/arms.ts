@@ -194,7 +194,7 @@ function serverEnv(port: number, setupToken: string, redisUrl?: string): NodeJS.
 
 function forkServer(opts: ArmOptions, common: { env: NodeJS.ProcessEnv; log: number }, prof: string[]): ChildProcess {
   const base = { env: common.env, stdio: ['ignore', common.log, common.log, 'ipc'], cwd: join(__dirname, '..', '..') } as const;
-  if (opts.kind === 'baseline') return track(fork(opts.built.baseline, [], { ...base, stdio: [...base.stdio], execArgv: ['--expose-gc', ...prof] }));
+  if (opts.kind === 'baseline') return track(fork(opts.built.baseline, [], { ...base, stdio: [...base.stdio], execArgv: ['--expose-gc', ...opts.built.nodeFlags, ...prof] }));
   const { server, serverWrapper } = opts.built;
   const execArgv = ['--expose-gc', '--require', serverWrapper, ...server.execArgv, ...prof];
   return track(fork(server.entry, [], { ...base, stdio: [...base.stdio], execArgv }));

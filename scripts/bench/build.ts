@@ -3,7 +3,7 @@
  * bench's own child entries with esbuild, and our server once with tsc (or tsx when asked).
  */
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
@@ -15,6 +15,8 @@ export interface Built {
   baseline: string;
   loadClient: string;
   serverWrapper: string;
+  /** Node flags of `npm start`, given to every arm (the baseline too: the same runtime for all). */
+  nodeFlags: string[];
   /** How to run our server: node arguments before the entry, and the entry. */
   server: { execArgv: string[]; entry: string; mode: 'dist' | 'tsx' };
 }
@@ -45,16 +47,26 @@ async function buildServer(): Promise<boolean> {
   return existsSync(join(ROOT, 'dist', 'server', 'main.js'));
 }
 
+/** The node flags `npm start` runs our server with (package.json), so every arm runs it that way. */
+export function startFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const command = /\bnode((?: --[^\s]+)*) dist\/server\/main\.js\b/.exec(pkg.scripts.start ?? '');
+  if (!command) throw new Error('package.json: the start script does not run `node [flags] dist/server/main.js`');
+  return command[1].split(' ').filter(Boolean);
+}
+
 /** Builds everything; `serverMode: 'tsx'` skips the tsc build (quicker, for smoke runs). */
 export async function buildAll(serverMode: 'dist' | 'tsx' = 'dist', needServer = true): Promise<Built> {
   await buildEntries();
-  const tsx = { execArgv: ['--import', 'tsx'], entry: join(ROOT, 'server', 'main.ts'), mode: 'tsx' as const };
-  const dist = { execArgv: [], entry: join(ROOT, 'dist', 'server', 'main.js'), mode: 'dist' as const };
+  const flags = startFlags();
+  const tsx = { execArgv: [...flags, '--import', 'tsx'], entry: join(ROOT, 'server', 'main.ts'), mode: 'tsx' as const };
+  const dist = { execArgv: flags, entry: join(ROOT, 'dist', 'server', 'main.js'), mode: 'dist' as const };
   const useDist = serverMode === 'dist' && needServer && (await buildServer());
   return {
     baseline: join(OUT_DIR, 'baseline-server.js'),
     loadClient: join(OUT_DIR, 'load-client.js'),
     serverWrapper: join(OUT_DIR, 'server-wrapper.js'),
+    nodeFlags: flags,
     server: useDist ? dist : tsx,
   };
 }

@@ -6,6 +6,11 @@
  * `--relay-extra-us` the baseline runs once per value, spending that much more CPU on each message
  * (calibration: how the tail grows with the CPU a message costs on this machine).
  *
+ * `--repeat N` runs every arm N times, alternating, and ends with the median and the spread of each
+ * figure: one 10 s window's p99 moves 1.5-3x between identical runs on a shared 2-core machine, so
+ * an A/B comparison needs several. `--server-flags-b="..."` adds a second run of each arm with other
+ * node flags right after the first (A/B, same conditions).
+ *
  * Profiles each arm's server (`node --cpu-prof`) under one fixed message rate, so the profiles and
  * the CPU time per message of the baseline and our arms compare like for like. Prints the CPU per
  * message, the latency, the Redis commands per message, and each profile's top functions.
@@ -18,6 +23,7 @@ import { buildAll, ROOT, type Built } from './build';
 import { setBenchPriority } from './procs';
 import { summarizeFile } from './profile-top';
 import { Session } from './session';
+import { median } from './stats';
 import { LISTENER_CAPACITY } from './staff';
 
 const LABELS: Record<ArmKind, string> = { baseline: 'baseline', memory: 'ours-memory', redis: 'ours-redis' };
@@ -65,6 +71,13 @@ interface ProfileOptions {
   relayExtraCpuUs?: number;
 }
 
+/** One run's message figures, for the medians of `--repeat`. */
+interface RunFigures {
+  p50: number;
+  p99: number;
+  serverCpuUs: number;
+}
+
 /** Pairs `seconds × pairing` visitors (connected beforehand) at the pairing rate. */
 async function pairingLine(s: Session, o: ProfileOptions): Promise<string> {
   const n = Math.round(o.pairing * o.seconds);
@@ -82,8 +95,12 @@ async function pairingLine(s: Session, o: ProfileOptions): Promise<string> {
   );
 }
 
-async function profileArm(kind: ArmKind, o: ProfileOptions): Promise<string> {
-  const label = o.relayExtraCpuUs ? `${LABELS[kind]}+${o.relayExtraCpuUs}us` : LABELS[kind];
+function labelOf(kind: ArmKind, o: ProfileOptions): string {
+  return o.relayExtraCpuUs ? `${LABELS[kind]}+${o.relayExtraCpuUs}us` : LABELS[kind];
+}
+
+async function profileArm(kind: ArmKind, o: ProfileOptions, figures?: RunFigures[]): Promise<string> {
+  const label = labelOf(kind, o);
   const built = o.built;
   const s = await Session.open({
     kind, label: `profile-${label}`, built, generators: 1, listenersPerGen: Math.ceil(o.conversations / LISTENER_CAPACITY),
@@ -93,7 +110,7 @@ async function profileArm(kind: ArmKind, o: ProfileOptions): Promise<string> {
   try {
     await s.connectListeners();
     if (o.pairing > 0) line += await pairingLine(s, o);
-    else line += await messageLines(s, o);
+    else line += await messageLines(s, o, figures);
   } finally {
     await s.close();
   }
@@ -101,13 +118,14 @@ async function profileArm(kind: ArmKind, o: ProfileOptions): Promise<string> {
 }
 
 /** Relays messages at the fixed rate: CPU per message, latency, Redis commands per message. */
-async function messageLines(s: Session, o: ProfileOptions): Promise<string> {
+async function messageLines(s: Session, o: ProfileOptions, figures?: RunFigures[]): Promise<string> {
   await s.addConversations(o.conversations, 500);
   await s.traffic(o.rate / 2, 3000, 2000);
   const before = s.arm.redis ? await commandStats(s.arm.redis.url) : {};
   const t = await s.traffic(o.rate, o.seconds * 1000, 3000);
   const redis = s.arm.redis ? ` | Redis per message: ${perMessage(before, await commandStats(s.arm.redis.url), t.sent)}` : '';
   const cpuUs = (pct: number) => ((pct / 100 / t.rate) * 1e6).toFixed(1);
+  figures?.push({ p50: t.latency.p50, p99: t.latency.p99, serverCpuUs: (t.serverCpuPct / 100 / t.rate) * 1e6 });
   let line =
     `${t.rate}/s, p50 ${t.latency.p50.toFixed(2)} p99 ${t.latency.p99.toFixed(2)} ms, delivered ${t.delivered}/${t.sent}, ` +
     `CPU per message: server ${cpuUs(t.serverCpuPct)} µs, redis ${cpuUs(t.redisCpuPct)} µs, generator ${cpuUs(t.gen.cpuPct)} µs, other work ${t.foreignCpuPct.toFixed(0)}% of a core${redis}`;
@@ -128,6 +146,8 @@ async function main(): Promise<void> {
       monitor: { type: 'string', default: 'on' },
       pairing: { type: 'string', default: '0' },
       'relay-extra-us': { type: 'string', default: '0' },
+      repeat: { type: 'string', default: '1' },
+      'server-flags-b': { type: 'string' },
     },
   });
   setBenchPriority(Number(values.nice));
@@ -140,9 +160,36 @@ async function main(): Promise<void> {
   const o = { rate: Number(values.rate), seconds: Number(values.seconds), conversations: Number(values.conversations), dir, built, serverFlags,
     cpuProf: values['cpu-prof'] !== 'off', monitor: values.monitor !== 'off', pairing: Number(values.pairing) };
   const extras = (values['relay-extra-us'] ?? '0').split(',').map(Number);
-  for (const kind of kinds) {
-    for (const relayExtraCpuUs of kind === 'baseline' ? extras : [0]) console.log(`\n${await profileArm(kind, { ...o, relayExtraCpuUs })}`);
+  const flagSets = [serverFlags, ...(values['server-flags-b'] === undefined ? [] : [values['server-flags-b'].split(' ').filter(Boolean)])];
+  const runs = new Map<string, RunFigures[]>();
+  for (let round = 0; round < Math.max(1, Number(values.repeat)); round++) {
+    for (const kind of kinds) {
+      for (const relayExtraCpuUs of kind === 'baseline' ? extras : [0]) {
+        for (const flags of flagSets) {
+          const run = { ...o, relayExtraCpuUs, serverFlags: flags };
+          const key = `${labelOf(kind, run)}${flagSets.length > 1 ? ` [${flags.join(' ') || 'no flags'}]` : ''}`;
+          const figures = runs.get(key) ?? [];
+          runs.set(key, figures);
+          console.log(`\n${flagSets.length > 1 ? `[${flags.join(' ') || 'no flags'}] ` : ''}${await profileArm(kind, run, figures)}`);
+        }
+      }
+    }
   }
+  if (Number(values.repeat) > 1) console.log(`\n${repeatSummary(runs)}`);
+}
+
+/** Median and spread of each figure over the repeated runs of each arm. */
+function repeatSummary(runs: Map<string, RunFigures[]>): string {
+  const lines = ['medians over the repeated runs (all values sorted in brackets):'];
+  for (const [key, figures] of runs) {
+    if (figures.length === 0) continue;
+    const of = (pick: (f: RunFigures) => number, digits: number) => {
+      const values = figures.map(pick).sort((a, b) => a - b);
+      return `${median(values).toFixed(digits)} [${values.map((v) => v.toFixed(digits)).join(' ')}]`;
+    };
+    lines.push(`  ${key}: p99 ${of((f) => f.p99, 1)} ms; p50 ${of((f) => f.p50, 2)} ms; server ${of((f) => f.serverCpuUs, 1)} µs a message`);
+  }
+  return lines.join('\n');
 }
 
 main().then(

@@ -15,18 +15,37 @@ export { errorSummary };
 
 type Ack = (reply: object) => void;
 
-/** Pending handler work, so shutdown can wait for it before closing the store. */
+/**
+ * Pending handler work, so shutdown can wait for it before closing the store. A count, not a set
+ * of promises: the message path adds no promise and no set entry per event.
+ */
 export class Inflight {
-  private readonly pending = new Set<Promise<unknown>>();
+  private count = 0;
+  private waiters: Array<() => void> = [];
+  private readonly settled = () => this.end();
 
+  /** Counts `p` until it settles. */
   track<T>(p: Promise<T>): Promise<T> {
-    this.pending.add(p);
-    void p.finally(() => this.pending.delete(p)).catch(() => undefined);
+    this.begin();
+    p.then(this.settled, this.settled);
     return p;
   }
 
+  begin(): void {
+    this.count += 1;
+  }
+
+  end(): void {
+    this.count -= 1;
+    if (this.count > 0 || this.waiters.length === 0) return;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  /** Resolves once nothing is pending, including work that starts while it waits. */
   async drain(): Promise<void> {
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    while (this.count > 0) await new Promise<void>((resolve) => this.waiters.push(resolve));
   }
 }
 
@@ -52,10 +71,15 @@ export function on<S extends z.ZodType>(
       reply?.({ ok: false, error: { code: 'invalid_payload', message: ERROR_MESSAGES.invalid_payload } });
       return;
     }
-    const work = deps.inflight.track(run(parsed.data));
+    const work = run(parsed.data);
+    deps.inflight.begin();
     work.then(
-      (result) => reply?.({ ok: true, ...(result ?? {}) }),
+      (result) => {
+        deps.inflight.end();
+        reply?.({ ok: true, ...(result ?? {}) });
+      },
       (err: unknown) => {
+        deps.inflight.end();
         if (!(err instanceof AppError)) deps.logger.error({ err: errorSummary(err), event }, 'handler failed');
         reply?.({ ok: false, error: toWireError(err) });
       },
