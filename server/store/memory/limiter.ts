@@ -19,6 +19,11 @@ interface Entry {
   expiresAt: number | null;
 }
 
+/** A live key's count, as the library's storage answers it (-1 ms left: it never expires). */
+function current(entry: Entry, now: number): RateLimiterRes {
+  return new RateLimiterRes(0, entry.expiresAt === null ? -1 : entry.expiresAt - now, entry.value, false);
+}
+
 /** How often, at most, a write also forgets the expired keys. */
 const SWEEP_EVERY_MS = 10_000;
 
@@ -30,10 +35,11 @@ class ExpiringCounters {
   constructor(private readonly clock: () => number) {}
 
   incrby(key: string, value: number, durationSec: number): RateLimiterRes {
-    const entry = this.live(key, this.clock());
+    const now = this.clock();
+    const entry = this.live(key, now);
     if (!entry) return this.set(key, value, durationSec);
     entry.value += value;
-    return new RateLimiterRes(0, entry.expiresAt === null ? -1 : entry.expiresAt - this.clock(), entry.value, false);
+    return current(entry, now);
   }
 
   set(key: string, value: number, durationSec: number): RateLimiterRes {
@@ -47,7 +53,7 @@ class ExpiringCounters {
   get(key: string): RateLimiterRes | null {
     const now = this.clock();
     const entry = this.live(key, now);
-    return entry ? new RateLimiterRes(0, entry.expiresAt === null ? -1 : entry.expiresAt - now, entry.value, false) : null;
+    return entry ? current(entry, now) : null;
   }
 
   delete(key: string): boolean {
@@ -85,7 +91,7 @@ export class TimerFreeRateLimiter extends RateLimiterMemory {
   constructor(opts: LimiterOptions, clock: () => number = Date.now) {
     super(opts);
     this.counters = new ExpiringCounters(clock);
-    (this as unknown as { _memoryStorage: ExpiringCounters })._memoryStorage = this.counters;
+    Object.assign(this, { _memoryStorage: this.counters });
   }
 
   /** Keys held, including expired ones not yet swept. */

@@ -28,7 +28,7 @@ export class AppendBatcher {
   private readonly flushTurn = () => this.flush();
 
   constructor(private readonly ctx: RedisContext) {
-    // Commands keep the order they were issued in: any other command on this connection first
+    // Commands keep the order they were issued in: every other command on this connection first
     // sends the appends issued before it (a message sent just before the chat's end is stored
     // before the end, as when every append was its own command).
     const { client } = ctx;

@@ -41,7 +41,7 @@ export class RedisQueue {
     const reply = await this.ctx.scripts.run(
       'queueHeads',
       [keys.queueLanguages, ...(languages ?? []).map(keys.queue)],
-      [limit, convHead, convTail, languages === null ? '1' : '0', keys.queue('')],
+      [limit, convHead, convTail, languages === null ? '1' : '0', ...keyParts(keys.queue)],
     );
     const flat = Array.isArray(reply) ? reply : [];
     const entries: { id: string; score: number; record: ConversationRecord | null }[] = [];

@@ -8,8 +8,9 @@
   ARGV[1]  how many to read from each queue
   ARGV[2]  a conversation's hash is named ARGV[2] .. id .. ARGV[3]
   ARGV[3]
-  ARGV[4]  '1': read the queue of every language in KEYS[1], named ARGV[5] .. language
+  ARGV[4]  '1': read the queue of every language in KEYS[1], named ARGV[5] .. language .. ARGV[6]
   ARGV[5]
+  ARGV[6]
 
   The names built here share the store's prefix, which on Redis Cluster carries the hash tag
   that keeps every multi-key script in one slot (keys.ts).
@@ -20,7 +21,7 @@
 local limit = tonumber(ARGV[1])
 local queues = {}
 if ARGV[4] == '1' then
-  for _, language in ipairs(redis.call('SMEMBERS', KEYS[1])) do queues[#queues + 1] = ARGV[5] .. language end
+  for _, language in ipairs(redis.call('SMEMBERS', KEYS[1])) do queues[#queues + 1] = ARGV[5] .. language .. ARGV[6] end
 else
   for i = 2, #KEYS do queues[#queues + 1] = KEYS[i] end
 end
