@@ -10,7 +10,7 @@ import Redis from 'ioredis';
 import { freePort, startRedis, type TestRedis } from '../../tests/support/redis-server';
 import type { Built } from './build';
 import { applyPriority, cpuSeconds, stopChild, track, trackPid } from './procs';
-import { isServerReply, RELAY_EXTRA_CPU_ENV, type MemoryFigures, type ServerRequest } from './types';
+import { isServerReply, RELAY_EXTRA_CPU_ENV, type HeapSampled, type MemoryFigures, type ServerReply, type ServerRequestBody } from './types';
 
 export type ArmKind = 'baseline' | 'memory' | 'redis';
 
@@ -36,7 +36,7 @@ const READY_TIMEOUT_MS = 60_000;
 
 export class Arm {
   private nextId = 1;
-  private readonly waiting = new Map<number, (memory?: MemoryFigures) => void>();
+  private readonly waiting = new Map<number, (reply: ServerReply & { bench: 'reply' }) => void>();
 
   constructor(
     readonly label: string,
@@ -49,7 +49,7 @@ export class Arm {
   ) {
     child.on('message', (msg: unknown) => {
       if (!isServerReply(msg) || msg.bench !== 'reply') return;
-      this.waiting.get(msg.id)?.(msg.memory);
+      this.waiting.get(msg.id)?.(msg);
       this.waiting.delete(msg.id);
     });
   }
@@ -58,24 +58,34 @@ export class Arm {
     return this.url;
   }
 
-  private request(bench: ServerRequest['bench'], timeoutMs = 30_000): Promise<MemoryFigures | undefined> {
+  private request(body: ServerRequestBody, timeoutMs = 30_000): Promise<ServerReply & { bench: 'reply' }> {
     const id = this.nextId++;
-    const req: ServerRequest = bench === 'memory' ? { bench, id, gc: true } : { bench, id };
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${this.label}: no reply to ${bench}`)), timeoutMs);
-      this.waiting.set(id, (memory) => {
+      const timer = setTimeout(() => reject(new Error(`${this.label}: no reply to ${body.bench}`)), timeoutMs);
+      this.waiting.set(id, (reply) => {
         clearTimeout(timer);
-        resolve(memory);
+        if (reply.error) reject(new Error(`${this.label}: ${body.bench}: ${reply.error}`));
+        else resolve(reply);
       });
-      this.child.send(req);
+      this.child.send({ ...body, id });
     });
   }
 
   /** Heap and RSS of the server, after a forced full GC. */
   async memory(): Promise<MemoryFigures> {
-    const m = await this.request('memory');
-    if (!m) throw new Error(`${this.label}: no memory figures`);
-    return m;
+    const { memory } = await this.request({ bench: 'memory', gc: true });
+    if (!memory) throw new Error(`${this.label}: no memory figures`);
+    return memory;
+  }
+
+  /** Starts a sampling heap profile in the server. */
+  async startHeapSampling(sampled: HeapSampled): Promise<void> {
+    await this.request({ bench: 'heap-sampling', action: 'start', sampled });
+  }
+
+  /** Stops the sampling heap profile and has the server write it to `file`. */
+  async stopHeapSampling(file: string): Promise<void> {
+    await this.request({ bench: 'heap-sampling', action: 'stop', file });
   }
 
   /** CPU seconds used by the server process (and by its redis-server, through INFO). */
@@ -85,7 +95,7 @@ export class Arm {
 
   async stop(): Promise<void> {
     // A normal exit, so --cpu-prof writes its profile; then make sure.
-    await this.request('exit', 5_000).catch(() => undefined);
+    await this.request({ bench: 'exit' }, 5_000).catch(() => undefined);
     await stopChild(this.child, 10_000);
     await this.redis?.stop();
     this.onStopped();

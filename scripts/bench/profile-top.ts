@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-interface CallFrame {
+export interface CallFrame {
   functionName: string;
   url: string;
   lineNumber: number;
@@ -27,7 +27,7 @@ interface CpuProfile {
 }
 
 /** `node_modules/<pkg>`, or the project folder (server/store/redis, ...), or a node internal. */
-function moduleOf(url: string): string {
+export function moduleOf(url: string): string {
   const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (nm) return nm[1];
   const own = /\/(server|shared|dist\/server|dist\/shared)\/(.*)\/[^/]+$/.exec(url);
@@ -37,16 +37,16 @@ function moduleOf(url: string): string {
   return url.startsWith('node:') ? 'node internals' : url === '' ? '(native/gc/idle)' : url;
 }
 
-function label(f: CallFrame): string {
+export function label(f: CallFrame): string {
   const file = f.url.replace(/^.*\/(node_modules\/|server\/|shared\/)/, '$1');
   return `${f.functionName || '(anonymous)'} ${file}:${f.lineNumber + 1}`;
 }
 
-function add(map: Map<string, number>, key: string, value: number): void {
+export function add(map: Map<string, number>, key: string, value: number): void {
   map.set(key, (map.get(key) ?? 0) + value);
 }
 
-function top(map: Map<string, number>, total: number, n: number): string[] {
+export function top(map: Map<string, number>, total: number, n: number): string[] {
   return [...map.entries()]
     .sort((a, b) => b[1] - a[1])
     .slice(0, n)

@@ -6,6 +6,11 @@
  * `--relay-extra-us` the baseline runs once per value, spending that much more CPU on each message
  * (calibration: how the tail grows with the CPU a message costs on this machine).
  *
+ * `--heap-sample=promoted` also takes a sampling heap profile of each server over the measured
+ * window, of the objects that outlive a scavenge (what the old generation has to collect), and
+ * prints its top allocation sites; `--heap-sample=all` samples every allocation. The files stay in
+ * test-artifacts/bench/profiles/*.heapprofile (Chrome DevTools opens them).
+ *
  * `--repeat N` runs every arm N times, alternating, and ends with the median and the spread of each
  * figure: one 10 s window's p99 moves 1.5-3x between identical runs on a shared 2-core machine, so
  * an A/B comparison needs several. `--server-flags-b="..."` adds a second run of each arm with other
@@ -21,10 +26,12 @@ import { parseArgs } from 'node:util';
 import { commandStats, monitorCommands, type ArmKind, type CommandStat } from './arms';
 import { buildAll, ROOT, type Built } from './build';
 import { setBenchPriority } from './procs';
+import { summarizeHeapFile } from './heap-top';
 import { summarizeFile } from './profile-top';
 import { Session } from './session';
 import { median } from './stats';
 import { LISTENER_CAPACITY } from './staff';
+import type { HeapSampled } from './types';
 
 const LABELS: Record<ArmKind, string> = { baseline: 'baseline', memory: 'ours-memory', redis: 'ours-redis' };
 
@@ -69,6 +76,8 @@ interface ProfileOptions {
   pairing: number;
   /** Baseline only: extra CPU per message (µs). */
   relayExtraCpuUs?: number;
+  /** Sampling heap profile of the measured window. */
+  heapSample?: HeapSampled;
 }
 
 /** One run's message figures, for the medians of `--repeat`. */
@@ -110,7 +119,7 @@ async function profileArm(kind: ArmKind, o: ProfileOptions, figures?: RunFigures
   try {
     await s.connectListeners();
     if (o.pairing > 0) line += await pairingLine(s, o);
-    else line += await messageLines(s, o, figures);
+    else line += await messageLines(s, o, label, figures);
   } finally {
     await s.close();
   }
@@ -118,11 +127,14 @@ async function profileArm(kind: ArmKind, o: ProfileOptions, figures?: RunFigures
 }
 
 /** Relays messages at the fixed rate: CPU per message, latency, Redis commands per message. */
-async function messageLines(s: Session, o: ProfileOptions, figures?: RunFigures[]): Promise<string> {
+async function messageLines(s: Session, o: ProfileOptions, label: string, figures?: RunFigures[]): Promise<string> {
   await s.addConversations(o.conversations, 500);
   await s.traffic(o.rate / 2, 3000, 2000);
   const before = s.arm.redis ? await commandStats(s.arm.redis.url) : {};
+  const heapFile = join(o.dir, `heap-${label}-${Date.now()}.heapprofile`);
+  if (o.heapSample) await s.arm.startHeapSampling(o.heapSample);
   const t = await s.traffic(o.rate, o.seconds * 1000, 3000);
+  if (o.heapSample) await s.arm.stopHeapSampling(heapFile);
   const redis = s.arm.redis ? ` | Redis per message: ${perMessage(before, await commandStats(s.arm.redis.url), t.sent)}` : '';
   const cpuUs = (pct: number) => ((pct / 100 / t.rate) * 1e6).toFixed(1);
   figures?.push({ p50: t.latency.p50, p99: t.latency.p99, serverCpuUs: (t.serverCpuPct / 100 / t.rate) * 1e6 });
@@ -130,6 +142,7 @@ async function messageLines(s: Session, o: ProfileOptions, figures?: RunFigures[
     `${t.rate}/s, p50 ${t.latency.p50.toFixed(2)} p99 ${t.latency.p99.toFixed(2)} ms, delivered ${t.delivered}/${t.sent}, ` +
     `CPU per message: server ${cpuUs(t.serverCpuPct)} µs, redis ${cpuUs(t.redisCpuPct)} µs, generator ${cpuUs(t.gen.cpuPct)} µs, other work ${t.foreignCpuPct.toFixed(0)}% of a core${redis}`;
   if (s.arm.redis && o.monitor) line += `\n${await roundTrips(s, s.arm.redis.url)}`;
+  if (o.heapSample) line += `\n${summarizeHeapFile(heapFile, o.seconds, o.heapSample)}`;
   return line;
 }
 
@@ -148,6 +161,7 @@ async function main(): Promise<void> {
       'relay-extra-us': { type: 'string', default: '0' },
       repeat: { type: 'string', default: '1' },
       'server-flags-b': { type: 'string' },
+      'heap-sample': { type: 'string', default: 'off' },
     },
   });
   setBenchPriority(Number(values.nice));
@@ -158,7 +172,8 @@ async function main(): Promise<void> {
   const built = await buildAll('dist', kinds.some((k) => k !== 'baseline'));
   const serverFlags = (values['server-flags'] ?? '').split(' ').filter(Boolean);
   const o = { rate: Number(values.rate), seconds: Number(values.seconds), conversations: Number(values.conversations), dir, built, serverFlags,
-    cpuProf: values['cpu-prof'] !== 'off', monitor: values.monitor !== 'off', pairing: Number(values.pairing) };
+    cpuProf: values['cpu-prof'] !== 'off', monitor: values.monitor !== 'off', pairing: Number(values.pairing),
+    heapSample: heapSampled(values['heap-sample']) };
   const extras = (values['relay-extra-us'] ?? '0').split(',').map(Number);
   const flagSets = [serverFlags, ...(values['server-flags-b'] === undefined ? [] : [values['server-flags-b'].split(' ').filter(Boolean)])];
   const runs = new Map<string, RunFigures[]>();
@@ -176,6 +191,12 @@ async function main(): Promise<void> {
     }
   }
   if (Number(values.repeat) > 1) console.log(`\n${repeatSummary(runs)}`);
+}
+
+function heapSampled(value: string | undefined): HeapSampled | undefined {
+  if (value === 'promoted' || value === 'all') return value;
+  if (value === undefined || value === 'off') return undefined;
+  throw new Error(`--heap-sample: promoted, all or off, not ${value}`);
 }
 
 /** Median and spread of each figure over the repeated runs of each arm. */

@@ -89,7 +89,20 @@ export type GenReply =
   | { id: number; ok: false; error: string; health: GenHealth };
 
 /** Benchmark-only requests the harness sends to a server process over IPC. */
-export type ServerRequest = { bench: 'memory'; id: number; gc: boolean } | { bench: 'exit'; id: number };
+export type ServerRequestBody =
+  | { bench: 'memory'; gc: boolean }
+  | { bench: 'exit' }
+  /** Sampling heap profile (`start`), written to `file` on `stop`: see HeapSampled. */
+  | { bench: 'heap-sampling'; action: 'start'; sampled: HeapSampled }
+  | { bench: 'heap-sampling'; action: 'stop'; file: string };
+
+/**
+ * What a sampling heap profile counts: `promoted`, objects that outlive a scavenge (the garbage a
+ * major GC has to collect, and what stays); `all`, every allocation.
+ */
+export type HeapSampled = 'promoted' | 'all';
+
+export type ServerRequest = ServerRequestBody & { id: number };
 
 export interface MemoryFigures {
   heapUsed: number;
@@ -98,7 +111,7 @@ export interface MemoryFigures {
   external: number;
 }
 
-export type ServerReply = { bench: 'reply'; id: number; memory?: MemoryFigures } | { bench: 'ready'; port: number };
+export type ServerReply = { bench: 'reply'; id: number; memory?: MemoryFigures; error?: string } | { bench: 'ready'; port: number };
 
 export function isServerReply(value: unknown): value is ServerReply {
   return typeof value === 'object' && value !== null && 'bench' in value;
