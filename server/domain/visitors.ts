@@ -2,7 +2,7 @@
 import { AppError } from '../../shared/errors';
 import { errorSummary } from '../logger';
 import type { EndReason, Message, VisitorState } from '../../shared/protocol';
-import type { ConversationRecord, VisitorRecord } from '../store/types';
+import type { AppendResult, ConversationRecord, VisitorRecord } from '../store/types';
 import { afterCommit } from './after-commit';
 import type { Announcer } from './announce';
 import { dayOf, endTimes, type DomainContext } from './context';
@@ -103,12 +103,13 @@ export class VisitorService {
   /** Stores and relays a message; a repeated clientMsgId answers the original seq and relays nothing. */
   async send(visitorId: string, conversationId: string | undefined, clientMsgId: string, text: string): Promise<Message> {
     if (!conversationId) throw new AppError('not_chatting');
-    const r = await this.ctx.store
-      .appendMessage({ conversationId, from: 'visitor', senderId: visitorId, text, clientMsgId, now: this.ctx.clock() })
-      .catch((err: unknown) => {
-        // For the visitor an expired conversation is simply no conversation.
-        throw err instanceof AppError && err.code === 'not_found' ? new AppError('not_chatting') : err;
-      });
+    let r: AppendResult;
+    try {
+      r = await this.ctx.store.appendMessage({ conversationId, from: 'visitor', senderId: visitorId, text, clientMsgId, now: this.ctx.clock() });
+    } catch (err) {
+      // For the visitor an expired conversation is simply no conversation.
+      throw err instanceof AppError && err.code === 'not_found' ? new AppError('not_chatting') : err;
+    }
     if (!r.duplicate) {
       this.ctx.metrics.messagesRelayed.visitor += 1;
       if (r.listenerId) this.ctx.notifier.toListener(r.listenerId, null, 'message', r.message);

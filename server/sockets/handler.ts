@@ -64,9 +64,10 @@ export function on<S extends z.ZodType>(
 ): void {
   socket.on(event, (first: unknown, second: unknown) => {
     // `emit(event, callback)` with no payload puts the callback first.
-    const [payload, ack] = typeof first === 'function' && second === undefined ? [undefined, first] : [first, second];
+    const noPayload = typeof first === 'function' && second === undefined;
+    const ack = noPayload ? first : second;
     const reply: Ack | null = typeof ack === 'function' ? (ack as Ack) : null;
-    const parsed = schema.safeParse(payload === undefined ? {} : payload);
+    const parsed = schema.safeParse(noPayload || first === undefined ? {} : first);
     if (!parsed.success) {
       reply?.({ ok: false, error: { code: 'invalid_payload', message: ERROR_MESSAGES.invalid_payload } });
       return;

@@ -1,26 +1,34 @@
 /**
  * Socket rate limits. Chat starts are counted in the store (every node sees them). Messages and
  * typing are counted in this node's memory: a visitor's socket lives on one node, and a store
- * round trip per message would double the cost of the message path.
+ * round trip per message would double the cost of the message path. Those are counted at once,
+ * with no promise: a message's count allocates nothing unless it starts a window.
  */
-import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Config } from '../config';
-import { consumeOrThrow, createLimiter } from '../http/rate-limits';
+import { consumeOrThrow, createLimiter, RateLimitedError } from '../http/rate-limits';
 import { TimerFreeRateLimiter } from '../store/memory/limiter';
 import type { Store } from '../store/types';
 
 /** `address` arguments are the keyed hash from `addressKey`, never the address itself. */
 export interface SocketLimits {
   chatStart(visitorId: string, address: string): Promise<void>;
-  visitorMessage(visitorId: string, address: string): Promise<void>;
-  listenerMessage(userId: string): Promise<void>;
+  /** Throws RateLimitedError past the limit. */
+  visitorMessage(visitorId: string, address: string): void;
+  /** Throws RateLimitedError past the limit. */
+  listenerMessage(userId: string): void;
   /** False when typing events come too fast: they are dropped silently. */
-  typing(key: string): Promise<boolean>;
+  typing(key: string): boolean;
 }
 
-function memoryLimiter(config: Pick<Config, 'RATE_LIMIT_MULTIPLIER'>, keyPrefix: string, points: number, duration: number): RateLimiterAbstract | null {
+function memoryLimiter(config: Pick<Config, 'RATE_LIMIT_MULTIPLIER'>, keyPrefix: string, points: number, duration: number): TimerFreeRateLimiter | null {
   if (config.RATE_LIMIT_MULTIPLIER === 0) return null;
   return new TimerFreeRateLimiter({ keyPrefix, points: Math.max(1, Math.round(points * config.RATE_LIMIT_MULTIPLIER)), duration });
+}
+
+/** Takes one point, or throws RateLimitedError (as consumeOrThrow, at once). */
+function takeOrThrow(limiter: TimerFreeRateLimiter | null, key: string): void {
+  const waitMs = limiter ? limiter.take(key) : 0;
+  if (waitMs > 0) throw new RateLimitedError(Math.max(1, Math.ceil(waitMs / 1000)));
 }
 
 export function createSocketLimits(store: Store, config: Pick<Config, 'RATE_LIMIT_MULTIPLIER'>): SocketLimits {
@@ -37,19 +45,15 @@ export function createSocketLimits(store: Store, config: Pick<Config, 'RATE_LIMI
       await consumeOrThrow(startPerAddress, address);
       await consumeOrThrow(startPerVisitor, visitorId);
     },
-    async visitorMessage(visitorId, address) {
-      await consumeOrThrow(visitorMessages, visitorId);
-      await consumeOrThrow(addressMessages, address);
+    visitorMessage(visitorId, address) {
+      takeOrThrow(visitorMessages, visitorId);
+      takeOrThrow(addressMessages, address);
     },
-    async listenerMessage(userId) {
-      await consumeOrThrow(listenerMessages, userId);
+    listenerMessage(userId) {
+      takeOrThrow(listenerMessages, userId);
     },
-    async typing(key) {
-      if (!typing) return true;
-      return typing.consume(key).then(
-        () => true,
-        () => false,
-      );
+    typing(key) {
+      return !typing || typing.take(key) === 0;
     },
   };
 }

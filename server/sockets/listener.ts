@@ -54,12 +54,12 @@ function registerHandlers(socket: Socket, deps: SocketDeps): void {
   on(socket, deps, 'chat:accept', s.chatAccept, async (p) => ({ conversation: await listeners.accept(user.id, p.conversationId, socket.id) }));
   on(socket, deps, 'message:send', s.messageSend, async (p) => {
     const text = messageText(p.text, max);
-    await deps.limits.listenerMessage(user.id);
+    deps.limits.listenerMessage(user.id);
     const message = await listeners.send(user.id, p.conversationId, p.clientMsgId, text);
     return { seq: message.seq, at: message.at };
   });
   on(socket, deps, 'typing', s.typing, async (p) => {
-    if (await deps.limits.typing(user.id)) await listeners.typing(user.id, p.conversationId, p.isTyping);
+    if (deps.limits.typing(user.id)) await listeners.typing(user.id, p.conversationId, p.isTyping);
   });
   on(socket, deps, 'sync', s.sync, async (p) => ({ messages: await listeners.sync(user.id, p.conversationId, p.afterSeq) }));
   on(socket, deps, 'chat:end', s.chatEnd, async (p) => listeners.end(user.id, p.conversationId, p.outcome));

@@ -87,13 +87,13 @@ function registerHandlers(socket: Socket, deps: SocketDeps): void {
 
   on(socket, deps, 'message:send', s.messageSend, async (p) => {
     const text = messageText(p.text, max);
-    await deps.limits.visitorMessage(data.visitorId, data.address);
+    deps.limits.visitorMessage(data.visitorId, data.address);
     const message = await sendWithCurrentConversation(socket, deps, p.clientMsgId, text);
     return { seq: message.seq, at: message.at };
   });
 
   on(socket, deps, 'typing', s.typing, async (p) => {
-    if (await deps.limits.typing(data.visitorId)) await visitors.typing(data.visitorId, data.conversationId, p.isTyping);
+    if (deps.limits.typing(data.visitorId)) await visitors.typing(data.visitorId, data.conversationId, p.isTyping);
   });
 
   on(socket, deps, 'sync', s.sync, async (p) => ({ messages: await visitors.sync(data.visitorId, p.conversationId, p.afterSeq) }));

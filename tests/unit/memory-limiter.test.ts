@@ -95,4 +95,24 @@ describe('TimerFreeRateLimiter', () => {
     expect((await copy.get('a'))?.consumedPoints).toBe(2);
     await rejection(copy.consume('a', 2));
   });
+
+  it('take() counts like consume(), on the same key and window, at once', async () => {
+    const clock = fakeClock();
+    const limiter = new TimerFreeRateLimiter({ keyPrefix: 'k', points: 3, duration: 10 }, clock.read);
+    expect(limiter.take('a')).toBe(0);
+    await limiter.consume('a'); // the same count: two points of three
+    clock.now += 2_500;
+    expect(limiter.take('a')).toBe(0);
+    expect(limiter.take('a')).toBe(7_500); // the fourth point: refused until the window ends
+    await rejection(limiter.consume('a'));
+    expect(limiter.take('b')).toBe(0); // another key has its own count
+    clock.now += 7_500;
+    expect(limiter.take('a')).toBe(0); // a new window
+    expect((await limiter.get('a'))?.consumedPoints).toBe(1);
+  });
+
+  it('take() refuses a limiter whose blockDuration or execEvenly only consume() applies', () => {
+    expect(() => new TimerFreeRateLimiter({ points: 1, duration: 1, blockDuration: 5 }).take('x')).toThrow(/consume/);
+    expect(() => new TimerFreeRateLimiter({ points: 1, duration: 1, execEvenly: true }).take('x')).toThrow(/consume/);
+  });
 });

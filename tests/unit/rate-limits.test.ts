@@ -1,6 +1,7 @@
 import { testConfig } from '../../server/config';
 import { addressKey, consumeOrThrow, createLimiter, createLoginLimits, initAddressKey, RateLimitedError } from '../../server/http/rate-limits';
 import { createMemoryStore } from '../../server/store/memory/memory-store';
+import { createSocketLimits } from '../../server/sockets/limits';
 
 describe('addressKey', () => {
   it('is a stable keyed hash that does not contain the address', () => {
@@ -77,5 +78,56 @@ describe('limiters', () => {
     const limits = createLoginLimits(store, testConfig({ RATE_LIMIT_MULTIPLIER: '0.2' }));
     for (let i = 0; i < 6; i += 1) await limits.beforeAttempt(`user${i}`, '192.0.2.9');
     await expect(limits.beforeAttempt('user-new', '192.0.2.9')).rejects.toBeInstanceOf(RateLimitedError);
+  });
+});
+
+describe('socket limits', () => {
+  const store = createMemoryStore();
+  afterAll(async () => store.close());
+
+  function refusal(fn: () => void): RateLimitedError {
+    try {
+      fn();
+    } catch (err) {
+      if (err instanceof RateLimitedError) return err;
+      throw err;
+    }
+    throw new Error('expected a RateLimitedError');
+  }
+
+  it('refuses a listener past 60 messages in 10 s, with the seconds to wait, and counts each listener apart', () => {
+    const limits = createSocketLimits(store, testConfig({ RATE_LIMIT_MULTIPLIER: '1' }));
+    for (let i = 0; i < 60; i++) limits.listenerMessage('l1');
+    const err = refusal(() => limits.listenerMessage('l1'));
+    expect(err.code).toBe('rate_limited');
+    expect(err.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    expect(err.retryAfterSeconds).toBeLessThanOrEqual(10);
+    expect(() => limits.listenerMessage('l2')).not.toThrow();
+  });
+
+  it('refuses a visitor past 30 messages in 10 s, and an address past 600 a minute whoever sends', () => {
+    const limits = createSocketLimits(store, testConfig({ RATE_LIMIT_MULTIPLIER: '1' }));
+    for (let i = 0; i < 30; i++) limits.visitorMessage('v1', 'addr-a');
+    expect(refusal(() => limits.visitorMessage('v1', 'addr-a')).code).toBe('rate_limited');
+    // 30 counted for addr-a so far: the refused message stopped at the visitor's own limit.
+    for (let v = 0; v < 570; v++) limits.visitorMessage(`other-${v}`, 'addr-a');
+    expect(refusal(() => limits.visitorMessage('fresh', 'addr-a')).code).toBe('rate_limited');
+    expect(() => limits.visitorMessage('fresh', 'addr-b')).not.toThrow();
+  });
+
+  it('drops typing past 30 events in 10 s', () => {
+    const limits = createSocketLimits(store, testConfig({ RATE_LIMIT_MULTIPLIER: '1' }));
+    const answers = Array.from({ length: 32 }, () => limits.typing('v1'));
+    expect(answers.filter(Boolean)).toHaveLength(30);
+    expect(answers.slice(30)).toEqual([false, false]);
+  });
+
+  it('counts nothing when RATE_LIMIT_MULTIPLIER is 0', () => {
+    const limits = createSocketLimits(store, testConfig({ RATE_LIMIT_MULTIPLIER: '0' }));
+    for (let i = 0; i < 1000; i++) {
+      limits.visitorMessage('v1', 'addr');
+      limits.listenerMessage('l1');
+      expect(limits.typing('v1')).toBe(true);
+    }
   });
 });

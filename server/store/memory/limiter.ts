@@ -36,18 +36,33 @@ class ExpiringCounters {
 
   incrby(key: string, value: number, durationSec: number): RateLimiterRes {
     const now = this.clock();
+    if (!this.live(key, now)) return this.set(key, value, durationSec);
+    return current(this.add(key, value, durationSec, now), now);
+  }
+
+  /** Adds `value` to the key's count, starting a window of `durationSec` if it has none: the entry. */
+  add(key: string, value: number, durationSec: number, now: number): Entry {
     const entry = this.live(key, now);
-    if (!entry) return this.set(key, value, durationSec);
-    entry.value += value;
-    return current(entry, now);
+    if (entry) {
+      entry.value += value;
+      return entry;
+    }
+    return this.start(key, value, durationSec, now);
   }
 
   set(key: string, value: number, durationSec: number): RateLimiterRes {
     const now = this.clock();
+    this.start(key, value, durationSec, now);
+    const durationMs = durationSec * 1000;
+    return new RateLimiterRes(0, durationMs > 0 ? durationMs : -1, value, true);
+  }
+
+  private start(key: string, value: number, durationSec: number, now: number): Entry {
     this.sweep(now);
     const durationMs = durationSec * 1000;
-    this._storage.set(key, { value, expiresAt: durationMs > 0 ? now + durationMs : null });
-    return new RateLimiterRes(0, durationMs > 0 ? durationMs : -1, value, true);
+    const entry: Entry = { value, expiresAt: durationMs > 0 ? now + durationMs : null };
+    this._storage.set(key, entry);
+    return entry;
   }
 
   get(key: string): RateLimiterRes | null {
@@ -88,10 +103,28 @@ class ExpiringCounters {
 export class TimerFreeRateLimiter extends RateLimiterMemory {
   private readonly counters: ExpiringCounters;
 
-  constructor(opts: LimiterOptions, clock: () => number = Date.now) {
+  constructor(
+    opts: LimiterOptions,
+    private readonly clock: () => number = Date.now,
+  ) {
     super(opts);
     this.counters = new ExpiringCounters(clock);
     Object.assign(this, { _memoryStorage: this.counters });
+  }
+
+  /**
+   * `consume(key, points)` at once, without a promise or an answer object, for the paths that
+   * count every message: 0 when the points were within the limit, otherwise the ms until the
+   * window ends (1 for a window that never ends, as `consumeOrThrow` reads the library's -1).
+   * Same key, count and window as `consume`. Not for a limiter with `blockDuration`
+   * or `execEvenly`, which only `consume` applies (the constructor's options decide; see limits.ts).
+   */
+  take(key: string, points = 1): number {
+    if (this.blockDuration > 0 || this.execEvenly) throw new Error('take() ignores blockDuration and execEvenly: use consume()');
+    const now = this.clock();
+    const entry = this.counters.add(this.getKey(key), points, this.duration, now);
+    if (entry.value <= this.points) return 0;
+    return entry.expiresAt === null ? 1 : entry.expiresAt - now;
   }
 
   /** Keys held, including expired ones not yet swept. */
