@@ -31,16 +31,20 @@ export function nodeMethods(state: MemoryState): NodeMethods {
     },
     async visitorDisconnected(visitorId, nodeId, graceDueAt) {
       if ((state.nodeVisitors.get(nodeId)?.get(visitorId) ?? 0) > 0) addToCount(state.nodeVisitors, nodeId, visitorId, -1);
-      // A visitor who never started a chat has nothing to keep (as on Redis).
-      if (state.visitors.get(visitorId)?.conversationId) scheduleTimer(state, timerKeys.visitorGrace(visitorId), graceDueAt);
+      startVisitorGrace(state, visitorId, graceDueAt);
     },
   };
+}
+
+/** A visitor who never started a chat has nothing to keep (as on Redis): no grace timer. */
+function startVisitorGrace(state: MemoryState, visitorId: string, dueAt: number): void {
+  if (state.visitors.get(visitorId)?.conversationId) scheduleTimer(state, timerKeys.visitorGrace(visitorId), dueAt);
 }
 
 /** Takes back what the node's sockets counted and starts the grace timers their disconnects would have. */
 function reap(state: MemoryState, input: ReapInput): ReapedNode {
   const visitorIds = [...(state.nodeVisitors.get(input.nodeId)?.keys() ?? [])];
-  for (const visitorId of visitorIds) scheduleTimer(state, timerKeys.visitorGrace(visitorId), input.visitorGraceDueAt);
+  for (const visitorId of visitorIds) startVisitorGrace(state, visitorId, input.visitorGraceDueAt);
   const listenerIds: string[] = [];
   for (const [userId, held] of state.nodeListeners.get(input.nodeId) ?? []) {
     const presence = state.presence.get(userId);

@@ -6,6 +6,7 @@
 import type { ReapedNode, ReapInput } from '../types';
 import { TIMER_PREFIX, timerKeys } from '../timer-keys';
 import { execPipeline, type RedisContext } from './context';
+import { keyParts } from './keys';
 import { withFreshRead } from './scripts';
 
 export class RedisNodes {
@@ -44,7 +45,7 @@ export class RedisNodes {
         ],
         [
           input.nodeId, input.force ? '1' : '0', TIMER_PREFIX.visitorGrace, input.visitorGraceDueAt,
-          TIMER_PREFIX.listenerGrace, input.listenerGraceDueAt, ...listenerIds,
+          TIMER_PREFIX.listenerGrace, input.listenerGraceDueAt, ...keyParts(keys.visitor), ...listenerIds,
         ],
       );
       if (!Array.isArray(reply)) return null;

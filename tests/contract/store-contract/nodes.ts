@@ -45,12 +45,15 @@ export function describeNodes(fx: FixtureAccessor): void {
       await connect('l1', 'n1');
       await connect('l1', 'n2');
       await connect('l2', 'n1');
+      await h.start({ conversationId: 'c1', visitorId: 'v1' });
+      await h.addVisitor('idle'); // never started a chat: no grace timer, as when their socket closes
       await store.visitorConnected('v1', 'n1');
+      await store.visitorConnected('idle', 'n1');
       await store.visitorConnected('v2', 'n2');
       await oneDeadOneAlive();
       const grace = graceAt();
       const reaped = await store.reapNode({ nodeId: 'n1', ...grace });
-      expect(reaped).toEqual({ nodeId: 'n1', visitorIds: ['v1'], listenerIds: ['l2'] });
+      expect(reaped).toEqual({ nodeId: 'n1', visitorIds: ['idle', 'v1'], listenerIds: ['l2'] });
       expect((await store.getPresence('l1'))?.connections).toBe(1);
       expect((await store.getPresence('l2'))?.connections).toBe(0);
       expect(await dueKeys(grace.listenerGraceDueAt - 1)).toEqual([]);

@@ -1,7 +1,8 @@
 --[[
   Forgets a server node that stopped heartbeating (or, forced, one that is stopping): what its
   sockets counted is taken back, and grace timers start as the sockets' disconnects would have
-  started them: for every visitor it held, and for every listener left with no connection.
+  started them: for every visitor it held who has a conversation, and for every listener left
+  with no connection.
 
   KEYS[1]    set of known node ids
   KEYS[2]    the node's heartbeat key
@@ -16,9 +17,11 @@
   ARGV[4]    when visitor grace periods end (epoch ms)
   ARGV[5]    listener grace timer key prefix
   ARGV[6]    when listener grace periods end (epoch ms)
-  ARGV[7+i]  the listener ids of the node's listener hash, as read by the caller
+  ARGV[7]    visitor hash key, the part before the visitor id
+  ARGV[8]    visitor hash key, the part after the visitor id
+  ARGV[8+i]  the listener ids of the node's listener hash, as read by the caller
 
-  Returns { visitor ids, ids of listeners whose grace started }, or nil when the node is alive
+  Returns { ids of the visitors it held, ids of listeners whose grace started }, or nil when the node is alive
   (and not forced) or already forgotten.
   Errors: STALE when the node's listeners changed since the caller read them.
 ]]
@@ -32,7 +35,7 @@ local listeners = #KEYS - 5
 if redis.call('HLEN', KEYS[4]) ~= listeners then return redis.error_reply('STALE listeners') end
 local lost = {}
 for i = 1, listeners do
-  local userId = ARGV[6 + i]
+  local userId = ARGV[8 + i]
   local held = tonumber(redis.call('HGET', KEYS[4], userId) or '')
   if not held then return redis.error_reply('STALE listeners') end
   local presence = KEYS[5 + i]
@@ -48,7 +51,8 @@ end
 
 local visitors = redis.call('HKEYS', KEYS[3])
 for _, visitorId in ipairs(visitors) do
-  redis.call('ZADD', KEYS[5], ARGV[4], ARGV[3] .. visitorId)
+  local conversationId = redis.call('HGET', ARGV[7] .. visitorId .. ARGV[8], 'conversationId')
+  if conversationId and conversationId ~= '' then redis.call('ZADD', KEYS[5], ARGV[4], ARGV[3] .. visitorId) end
 end
 redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
 redis.call('SREM', KEYS[1], ARGV[1])
