@@ -3,11 +3,14 @@
  * relay and our server with the in-process store, so the harness cannot rot. No timing
  * assertions: only that every figure is produced and every message delivered.
  */
-import { buildAll, type Built } from '../../scripts/bench/build';
-import { runArm, type ArmResult } from '../../scripts/bench/run-arm';
-import type { Sizes } from '../../scripts/bench/scenarios';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
+import { buildAll, type Built } from '../../scripts/bench/build';
+import { summarizeHeapFile } from '../../scripts/bench/heap-top';
+import { runArm, type ArmResult } from '../../scripts/bench/run-arm';
+import type { Sizes } from '../../scripts/bench/scenarios';
+import { Session } from '../../scripts/bench/session';
 
 const TINY: Sizes = {
   generators: 1,
@@ -62,5 +65,26 @@ describe('benchmark harness smoke run', () => {
 
   it('produces every figure against our server with the in-process store, with every message delivered', async () => {
     expectFigures(await tinyRun('memory'));
+  }, 120_000);
+
+  it("takes a sampling heap profile of a window of traffic in our server (profile.ts --heap-sample)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ps-bench-heap-'));
+    const s = await Session.open({ kind: 'memory', label: 'smoke-heap', built, generators: 1, listenersPerGen: 2, logDir: dir, quietWaitMs: 0 });
+    try {
+      await s.connectListeners();
+      await s.addConversations(10, 100);
+      await s.arm.startHeapSampling('all');
+      const t = await s.traffic(200, 1000, 5000);
+      const file = join(dir, 'window.heapprofile');
+      await s.arm.stopHeapSampling(file);
+      expect(t.delivered).toBe(t.sent);
+      const summary = summarizeHeapFile(file, 1, 'all');
+      expect(summary).toMatch(/MB allocated/);
+      // Our own message handlers allocate in the window, so they are in the profile.
+      expect(summary).toMatch(/inclusive, functions of server\/ and shared\/:\n\s+[\d.]+%\s+\S+ server\//);
+    } finally {
+      await s.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 120_000);
 });
