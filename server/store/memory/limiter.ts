@@ -116,8 +116,8 @@ export class TimerFreeRateLimiter extends RateLimiterMemory {
    * `consume(key, points)` at once, without a promise or an answer object, for the paths that
    * count every message: 0 when the points were within the limit, otherwise the ms until the
    * window ends (1 for a window that never ends, as `consumeOrThrow` reads the library's -1).
-   * Same key, count and window as `consume`. Not for a limiter with `blockDuration`
-   * or `execEvenly`, which only `consume` applies (the constructor's options decide; see limits.ts).
+   * Same key, count and window as `consume`. Only `consume` applies `blockDuration` and
+   * `execEvenly`, so `take` refuses to count for a limiter that has either.
    */
   take(key: string, points = 1): number {
     if (this.blockDuration > 0 || this.execEvenly) throw new Error('take() ignores blockDuration and execEvenly: use consume()');
