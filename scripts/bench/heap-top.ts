@@ -3,11 +3,12 @@
  * bytes allocated per function, per package or project folder, and inclusive per function of
  * ours. Also a command: `tsx scripts/bench/heap-top.ts <file.heapprofile> promoted|all [top]`.
  *
- * With `promoted` the hook samples only objects that outlive a scavenge: the bytes that reach the
- * old generation, what a major GC has to mark or sweep. With `all`, every allocation.
+ * With `promoted` the hook samples the objects that are promoted to the old generation (what a
+ * major GC has to mark or sweep) or still alive when it stops; objects that die in a scavenge are
+ * left out. With `all`, every allocation.
  */
 import { readFileSync } from 'node:fs';
-import { add, label, moduleOf, top, type CallFrame } from './profile-top';
+import { add, inclusiveOf, label, moduleOf, top, type CallFrame } from './profile-top';
 import type { HeapSampled } from './types';
 
 interface HeapNode {
@@ -20,26 +21,8 @@ interface HeapProfile {
   head: HeapNode;
 }
 
-/** Bytes allocated under each function of server/ or shared/, counted once per stack. */
-function inclusiveOwn(head: HeapNode): Map<string, number> {
-  const out = new Map<string, number>();
-  const walk = (node: HeapNode, onStack: Set<string>): number => {
-    let total = node.selfSize;
-    const key = label(node.callFrame);
-    const own = /\/(server|shared)\//.test(node.callFrame.url) && !onStack.has(key);
-    if (own) onStack.add(key);
-    for (const child of node.children) total += walk(child, onStack);
-    if (own) {
-      onStack.delete(key);
-      add(out, key, total);
-    }
-    return total;
-  };
-  walk(head, new Set());
-  return out;
-}
-
-export function summarizeHeapFile(path: string, seconds: number, sampled: HeapSampled, n = 25): string {
+/** `messages`: how many were sent while it sampled (0: unknown), for the bytes a message. */
+export function summarizeHeapFile(path: string, messages: number, sampled: HeapSampled, n = 25): string {
   const profile = JSON.parse(readFileSync(path, 'utf8')) as HeapProfile;
   const self = new Map<string, number>();
   const modules = new Map<string, number>();
@@ -53,16 +36,16 @@ export function summarizeHeapFile(path: string, seconds: number, sampled: HeapSa
     for (const child of node.children) walk(child);
   };
   walk(profile.head);
-  const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
-  const rate = seconds > 0 ? `, ${mb(total / seconds)}/s` : '';
+  const perMessage = messages > 0 ? `, ${Math.round(total / messages)} bytes a message over ${messages} messages` : '';
+  const what = sampled === 'all' ? 'allocated' : 'promoted (or still alive at the end)';
   return [
-    `${path}: ${mb(total)} ${sampled === 'all' ? 'allocated' : 'outlived a scavenge'}${rate} (sampled); shares of that:`,
+    `${path}: ${(total / 2 ** 20).toFixed(1)} MiB ${what}${perMessage} (sampled); shares of that:`,
     'by allocating function:',
     ...top(self, total, n),
     'by package or folder:',
     ...top(modules, total, 12),
     'inclusive, functions of server/ and shared/:',
-    ...top(inclusiveOwn(profile.head), total, 15),
+    ...top(inclusiveOf(profile.head, { frame: (n) => n.callFrame, self: (n) => n.selfSize, children: (n) => n.children }, /\/(server|shared)\//), total, 15),
   ].join('\n');
 }
 

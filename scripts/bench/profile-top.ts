@@ -53,26 +53,37 @@ export function top(map: Map<string, number>, total: number, n: number): string[
     .map(([k, v]) => `  ${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`);
 }
 
-/** Inclusive samples of functions under server/, counted once per stack even when recursive. */
-function inclusiveOwn(profile: CpuProfile, byId: Map<number, ProfileNode>): Map<string, number> {
+/** How `inclusiveOf` reads a profile's tree. */
+export interface TreeReader<N> {
+  frame(node: N): CallFrame;
+  self(node: N): number;
+  children(node: N): N[];
+}
+
+/** Inclusive totals of the functions whose url `own` matches, counted once per stack even when recursive. */
+export function inclusiveOf<N>(root: N, tree: TreeReader<N>, own: RegExp): Map<string, number> {
   const out = new Map<string, number>();
-  const walk = (node: ProfileNode, onStack: Set<string>): number => {
-    let total = node.hitCount ?? 0;
-    const key = label(node.callFrame);
-    const own = /\/server\//.test(node.callFrame.url) && !onStack.has(key);
-    if (own) onStack.add(key);
-    for (const c of node.children ?? []) {
-      const child = byId.get(c);
-      if (child) total += walk(child, onStack);
-    }
-    if (own) {
+  const walk = (node: N, onStack: Set<string>): number => {
+    let total = tree.self(node);
+    const frame = tree.frame(node);
+    const key = label(frame);
+    const counted = own.test(frame.url) && !onStack.has(key);
+    if (counted) onStack.add(key);
+    for (const child of tree.children(node)) total += walk(child, onStack);
+    if (counted) {
       onStack.delete(key);
       add(out, key, total);
     }
     return total;
   };
-  walk(profile.nodes[0], new Set());
+  walk(root, new Set());
   return out;
+}
+
+/** Inclusive samples of functions under server/. */
+function inclusiveOwn(profile: CpuProfile, byId: Map<number, ProfileNode>): Map<string, number> {
+  const children = (node: ProfileNode) => (node.children ?? []).flatMap((id) => byId.get(id) ?? []);
+  return inclusiveOf(profile.nodes[0], { frame: (n) => n.callFrame, self: (n) => n.hitCount ?? 0, children }, /\/server\//);
 }
 
 export function summarizeFile(path: string, n = 25): string {

@@ -132,7 +132,11 @@ async function messageLines(s: Session, o: ProfileOptions, label: string, figure
   await s.traffic(o.rate / 2, 3000, 2000);
   const before = s.arm.redis ? await commandStats(s.arm.redis.url) : {};
   const heapFile = join(o.dir, `heap-${label}-${Date.now()}.heapprofile`);
-  if (o.heapSample) await s.arm.startHeapSampling(o.heapSample);
+  if (o.heapSample) {
+    // The window's own wait for a quiet machine comes first, so the profile holds the window and its drain.
+    await s.quiet();
+    await s.arm.startHeapSampling(o.heapSample);
+  }
   const t = await s.traffic(o.rate, o.seconds * 1000, 3000);
   if (o.heapSample) await s.arm.stopHeapSampling(heapFile);
   const redis = s.arm.redis ? ` | Redis per message: ${perMessage(before, await commandStats(s.arm.redis.url), t.sent)}` : '';
@@ -142,7 +146,7 @@ async function messageLines(s: Session, o: ProfileOptions, label: string, figure
     `${t.rate}/s, p50 ${t.latency.p50.toFixed(2)} p99 ${t.latency.p99.toFixed(2)} ms, delivered ${t.delivered}/${t.sent}, ` +
     `CPU per message: server ${cpuUs(t.serverCpuPct)} µs, redis ${cpuUs(t.redisCpuPct)} µs, generator ${cpuUs(t.gen.cpuPct)} µs, other work ${t.foreignCpuPct.toFixed(0)}% of a core${redis}`;
   if (s.arm.redis && o.monitor) line += `\n${await roundTrips(s, s.arm.redis.url)}`;
-  if (o.heapSample) line += `\n${summarizeHeapFile(heapFile, o.seconds, o.heapSample)}`;
+  if (o.heapSample) line += `\n${summarizeHeapFile(heapFile, t.sent, o.heapSample)}`;
   return line;
 }
 
@@ -174,6 +178,7 @@ async function main(): Promise<void> {
   const o = { rate: Number(values.rate), seconds: Number(values.seconds), conversations: Number(values.conversations), dir, built, serverFlags,
     cpuProf: values['cpu-prof'] !== 'off', monitor: values.monitor !== 'off', pairing: Number(values.pairing),
     heapSample: heapSampled(values['heap-sample']) };
+  if (o.heapSample && o.pairing > 0) throw new Error('--heap-sample profiles the message window: not with --pairing');
   const extras = (values['relay-extra-us'] ?? '0').split(',').map(Number);
   const flagSets = [serverFlags, ...(values['server-flags-b'] === undefined ? [] : [values['server-flags-b'].split(' ').filter(Boolean)])];
   const runs = new Map<string, RunFigures[]>();

@@ -40,13 +40,16 @@ async function startHeapSampling(sampled: HeapSampled): Promise<void> {
 }
 
 async function stopHeapSampling(file: string): Promise<void> {
-  if (!inspector) return;
+  if (!inspector) throw new Error('no heap sampling was started');
   // Scavenge first: the young generation still holds the last moments' short-lived objects,
   // which the profile would otherwise count as alive.
   for (let i = 0; i < 2; i++) globalThis.gc?.({ type: 'minor' });
-  const { profile } = await inspector.post('HeapProfiler.stopSampling');
-  inspector.disconnect();
-  writeFileSync(file, JSON.stringify(profile));
+  try {
+    const { profile } = await inspector.post('HeapProfiler.stopSampling');
+    writeFileSync(file, JSON.stringify(profile));
+  } finally {
+    inspector.disconnect();
+  }
 }
 
 function reply(message: ServerReply): void {

@@ -1,8 +1,8 @@
 /**
  * Socket rate limits. Chat starts are counted in the store (every node sees them). Messages and
  * typing are counted in this node's memory: a visitor's socket lives on one node, and a store
- * round trip per message would double the cost of the message path. Those are counted at once,
- * with no promise: a message's count allocates nothing unless it starts a window.
+ * round trip per message would double the cost of the message path. Those are counted at once:
+ * no promise, answer object or async frame per message.
  */
 import type { Config } from '../config';
 import { consumeOrThrow, createLimiter, RateLimitedError } from '../http/rate-limits';

@@ -111,7 +111,7 @@ export interface ReapInput {
 /** What reaping a node started. */
 export interface ReapedNode {
   nodeId: string;
-  /** Visitors who had a socket on the node: their grace timer started. */
+  /** Visitors who had a socket on the node; the grace timer started for those with a conversation. */
   visitorIds: string[];
   /** Listeners left with no connection anywhere: their grace timer started. */
   listenerIds: string[];

@@ -36,18 +36,18 @@ class ExpiringCounters {
 
   incrby(key: string, value: number, durationSec: number): RateLimiterRes {
     const now = this.clock();
-    if (!this.live(key, now)) return this.set(key, value, durationSec);
-    return current(this.add(key, value, durationSec, now), now);
+    const entry = this.live(key, now);
+    if (!entry) return this.set(key, value, durationSec);
+    entry.value += value;
+    return current(entry, now);
   }
 
   /** Adds `value` to the key's count, starting a window of `durationSec` if it has none: the entry. */
   add(key: string, value: number, durationSec: number, now: number): Entry {
     const entry = this.live(key, now);
-    if (entry) {
-      entry.value += value;
-      return entry;
-    }
-    return this.start(key, value, durationSec, now);
+    if (!entry) return this.start(key, value, durationSec, now);
+    entry.value += value;
+    return entry;
   }
 
   set(key: string, value: number, durationSec: number): RateLimiterRes {

@@ -9,7 +9,7 @@
   KEYS[3]    the node's visitor hash (visitor id -> open sockets)
   KEYS[4]    the node's listener hash (listener id -> open sockets)
   KEYS[5]    timers sorted set
-  KEYS[5+i]  presence hash of the i-th listener in ARGV[7+i]
+  KEYS[5+i]  presence hash of the i-th listener in ARGV[8+i]
 
   ARGV[1]    node id
   ARGV[2]    force ('1': reap even with a live heartbeat)
