@@ -107,9 +107,37 @@ export function concurrencyTable(results: ConcurrencyResult[]): string {
   return lines.join('\n');
 }
 
-/** Each arm's run health: generator-bound windows and failures, so a reader can discount them. */
+/** The relay's CPU per message may move this much between its runs before the run says the machine drifted. */
+export const DRIFT_LIMIT = 1.25;
+
+/**
+ * The relay does the same work in every run, so its CPU per message at the middle round-trip rate
+ * measures the machine: when it moves by DRIFT_LIMIT or more across the run, figures from
+ * different minutes (ratios between arms, above all the maximum-rate searches) moved with it.
+ */
+export function driftNote(rounds: Round[]): string | null {
+  const runs: Array<{ where: string; us: number }> = [];
+  rounds.forEach((r, i) => {
+    for (const label of r.order) {
+      const us = label.startsWith('baseline') ? cpuPerMessage(r.arms[label]?.rtt[1]) : undefined;
+      if (us !== undefined) runs.push({ where: `round ${i + 1} ${label}`, us });
+    }
+  });
+  if (runs.length < 2) return null;
+  const low = runs.reduce((a, b) => (b.us < a.us ? b : a));
+  const high = runs.reduce((a, b) => (b.us > a.us ? b : a));
+  if (high.us < low.us * DRIFT_LIMIT) return null;
+  const all = runs.map((x) => `${fmt(x.us, 1)} (${x.where})`).join(', ');
+  return (
+    `the machine drifted: the baseline's CPU per message at 50% of the reference rate ranged ${fmt(low.us, 1)}–${fmt(high.us, 1)} µs ` +
+    `across its runs (${all}); figures measured minutes apart, the maximum-rate ratios above all, moved with it.`
+  );
+}
+
+/** Each arm's run health: generator-bound windows and failures, so a reader can discount them; machine drift. */
 export function healthNotes(rounds: Round[]): string[] {
-  const notes: string[] = [];
+  const drift = driftNote(rounds);
+  const notes: string[] = drift ? [drift] : [];
   rounds.forEach((r, i) => {
     for (const [label, a] of Object.entries(r.arms)) {
       if (a.search?.genBound) notes.push(`round ${i + 1}, ${label}: the maximum-rate search stopped on a saturated generator; its maximum is a lower bound.`);

@@ -1,0 +1,43 @@
+import { driftNote, healthNotes, type Round } from '../../scripts/bench/report';
+import type { ArmResult } from '../../scripts/bench/run-arm';
+import type { TrafficFigures } from '../../scripts/bench/session';
+
+/** A round-trip window at `rate` msgs/s whose server used `cpuPct` of a core. */
+function window(rate: number, cpuPct: number): TrafficFigures {
+  return {
+    rate, sent: rate, acked: rate, delivered: rate, errors: {}, latency: { n: rate, p50: 1, p99: 5, max: 9 }, growing: false,
+    disconnects: 0, unmatched: 0, gen: { cpuPct: 40, eldP99Ms: 1, eldMaxMs: 2, rssMb: 100 }, genBound: false,
+    serverCpuPct: cpuPct, redisCpuPct: 0, machineCpuPct: cpuPct, foreignCpuPct: 0,
+  };
+}
+
+/** An arm whose middle round-trip window (50%) cost `usPerMessage` µs of server CPU a message. */
+function arm(label: string, usPerMessage: number): ArmResult {
+  const rate = 10_000;
+  const cpuPct = (usPerMessage * rate) / 1e4;
+  return { label, kind: label.startsWith('baseline') ? 'baseline' : 'memory', pairing: [], rttRates: [5_000, rate], rtt: [window(5_000, 10), window(rate, cpuPct)], failures: [] };
+}
+
+function round(arms: ArmResult[]): Round {
+  return { order: arms.map((a) => a.label), arms: Object.fromEntries(arms.map((a) => [a.label, a])) };
+}
+
+describe('machine drift in the run health', () => {
+  it('says nothing while the relay costs the same in every run', () => {
+    const rounds = [round([arm('baseline', 50), arm('ours-memory', 90), arm('baseline-2', 55)]), round([arm('baseline', 52), arm('ours-memory', 120)])];
+    expect(driftNote(rounds)).toBeNull();
+    expect(healthNotes(rounds)).toEqual([]);
+  });
+
+  it("names the relay's lowest and highest CPU per message, and every run's, when they differ by a quarter or more", () => {
+    const rounds = [round([arm('baseline', 48.9), arm('ours-memory', 70), arm('baseline-2', 74.3)]), round([arm('ours-redis', 80), arm('baseline', 63.2)])];
+    const note = driftNote(rounds);
+    expect(note).toContain('ranged 48.9–74.3 µs');
+    expect(note).toContain('48.9 (round 1 baseline), 74.3 (round 1 baseline-2), 63.2 (round 2 baseline)');
+    expect(healthNotes(rounds)[0]).toBe(note);
+  });
+
+  it('needs two runs of the relay to judge', () => {
+    expect(driftNote([round([arm('baseline', 40), arm('ours-memory', 200)])])).toBeNull();
+  });
+});
