@@ -24,7 +24,8 @@ export interface QueueHandlers {
 
 export class QueueBar {
   readonly el = h('section', { class: 'queue-bar card', 'aria-labelledby': 'queue-heading' });
-  private status: ListenerStatus = 'away';
+  /** Unknown until the server's first state: the choices wait for it, so no click is lost to it. */
+  private status: ListenerStatus | null = null;
   private summary: SummaryWithList = { waiting: 0, urgent: 0, byLanguage: {}, oldestWaitSeconds: 0 };
   private readonly summaryLine = h('p', { class: 'queue-summary', 'aria-live': 'polite', 'aria-atomic': 'true' });
   private readonly waitingList = h('div', { class: 'waiting-list' });
@@ -41,7 +42,10 @@ export class QueueBar {
 
   setStatus(status: ListenerStatus): void {
     this.status = status;
-    for (const radio of this.el.querySelectorAll<HTMLInputElement>(`input[name="${this.radioName}"]`)) radio.checked = radio.value === status;
+    for (const radio of this.el.querySelectorAll<HTMLInputElement>(`input[name="${this.radioName}"]`)) {
+      radio.checked = radio.value === status;
+      radio.disabled = false;
+    }
   }
 
   /** The listener's languages: only those waiting conversations can be taken by hand. */
@@ -59,7 +63,7 @@ export class QueueBar {
     const t = this.i18n.t.bind(this.i18n);
     const radios = (['available', 'away'] as const).map((value) => {
       const id = `${this.radioName}-${value}`;
-      const input = h('input', { type: 'radio', name: this.radioName, id, value, checked: this.status === value });
+      const input = h('input', { type: 'radio', name: this.radioName, id, value, checked: this.status === value, disabled: this.status === null });
       input.addEventListener('change', () => void this.changeStatus(value));
       return h('span', { class: `segment segment-${value}` }, input, h('label', { for: id }, t(value)));
     });
@@ -118,7 +122,7 @@ export class QueueBar {
     this.status = status;
     const code = await this.handlers.setStatus(status);
     this.out.textContent = code ? errorText(this.i18n, code) : '';
-    if (code) this.setStatus(previous);
+    if (code && previous) this.setStatus(previous);
   }
 
   private async take(button: HTMLButtonElement, conversationId?: string): Promise<void> {

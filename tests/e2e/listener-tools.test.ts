@@ -8,6 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { TestApp } from '../support/app';
 import { type Staff, createStaff } from '../support/app';
 import { type NeutralSite, type PageWatch, axeViolations, expectClean, newContext, signIn, watchPage, closeE2e, openE2e } from './support-e2e';
+import { until } from '../support/integration-helpers';
 import { STAFF, VISITOR, fill } from './texts';
 
 jest.setTimeout(90_000);
@@ -142,4 +143,35 @@ test('typing, quick replies, a network cut, a second conversation, transfers and
   expect(await axeViolations(v2.page)).toEqual([]);
 
   for (const watch of watches) expectClean(watch);
+});
+
+test('the status choices wait for the server: "away" chosen as the console opens is what the server keeps', async () => {
+  const cleo = await createStaff(app.url, { role: 'listener', languages: ['fr'], maxConcurrent: 3, displayName: 'Cleo' });
+  const { page } = await open('fr-BE');
+  // Hold the console's connection (long-polling first, then the websocket upgrade) until we let it
+  // through: meanwhile the page has no state from the server.
+  let letThrough: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (letThrough = resolve));
+  await page.route(/\/socket\.io\//, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.routeWebSocket(/\/socket\.io\//, async (ws) => {
+    await held;
+    ws.connectToServer();
+  });
+  await signIn(page, `${app.url}/listener`, cleo.username, cleo.password);
+  await page.locator('.queue-bar').waitFor();
+  const away = page.getByLabel(S.away);
+  const available = page.getByLabel(S.available);
+  // Nothing is shown as chosen, and nothing can be chosen, before the server says what the status is.
+  for (const choice of [away, available]) {
+    expect(await choice.isDisabled()).toBe(true);
+    expect(await choice.isChecked()).toBe(false);
+  }
+  letThrough();
+  await away.check(); // waits until the choice is enabled, i.e. the server's state has arrived
+  await until('Cleo away on the server', async () => (await app.store.getPresence(cleo.user.id))?.status === 'away', 10_000);
+  expect(await away.isChecked()).toBe(true);
+  await page.context().close();
 });
