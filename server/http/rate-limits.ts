@@ -27,6 +27,11 @@ export class RateLimitedError extends AppError {
   constructor(readonly retryAfterSeconds: number) {
     super('rate_limited');
   }
+
+  /** Refused for `msBeforeNext` more milliseconds: whole seconds, at least one. */
+  static after(msBeforeNext: number): RateLimitedError {
+    return new RateLimitedError(Math.max(1, Math.ceil(msBeforeNext / 1000)));
+  }
 }
 
 /** The stored stand-in for a client address: HMAC-SHA256 with the deployment's address key. */
@@ -51,7 +56,7 @@ export async function consumeOrThrow(limiter: RateLimiterAbstract | null, key: s
   try {
     await limiter.consume(key);
   } catch (err) {
-    if (err instanceof RateLimiterRes) throw new RateLimitedError(Math.max(1, Math.ceil(err.msBeforeNext / 1000)));
+    if (err instanceof RateLimiterRes) throw RateLimitedError.after(err.msBeforeNext);
     throw err;
   }
 }

@@ -25,10 +25,10 @@ function memoryLimiter(config: Pick<Config, 'RATE_LIMIT_MULTIPLIER'>, keyPrefix:
   return new TimerFreeRateLimiter({ keyPrefix, points: Math.max(1, Math.round(points * config.RATE_LIMIT_MULTIPLIER)), duration });
 }
 
-/** Takes one point, or throws RateLimitedError (as consumeOrThrow, at once). */
+/** Takes one point, or throws RateLimitedError: consumeOrThrow, at once. */
 function takeOrThrow(limiter: TimerFreeRateLimiter | null, key: string): void {
   const waitMs = limiter ? limiter.take(key) : 0;
-  if (waitMs > 0) throw new RateLimitedError(Math.max(1, Math.ceil(waitMs / 1000)));
+  if (waitMs > 0) throw RateLimitedError.after(waitMs);
 }
 
 export function createSocketLimits(store: Store, config: Pick<Config, 'RATE_LIMIT_MULTIPLIER'>): SocketLimits {

@@ -115,7 +115,7 @@ export class TimerFreeRateLimiter extends RateLimiterMemory {
   /**
    * `consume(key, points)` at once, without a promise or an answer object, for the paths that
    * count every message: 0 when the points were within the limit, otherwise the ms until the
-   * window ends (1 for a window that never ends, as `consumeOrThrow` reads the library's -1).
+   * window ends (1 for a window that never ends: `RateLimitedError.after` makes either 1 s).
    * Same key, count and window as `consume`. Only `consume` applies `blockDuration` and
    * `execEvenly`, so `take` refuses to count for a limiter that has either.
    */
