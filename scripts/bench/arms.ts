@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { freePort, startRedis, type TestRedis } from '../../tests/support/redis-server';
 import type { Built } from './build';
-import { applyPriority, cpuSeconds, stopChild, track, trackPid } from './procs';
+import { applyPriority, cpuSeconds, procCounters, stopChild, track, trackPid, type ProcCounters } from './procs';
 import { isServerReply, RELAY_EXTRA_CPU_ENV, type HeapSampled, type MemoryFigures, type ServerReply, type ServerRequestBody } from './types';
 
 export type ArmKind = 'baseline' | 'memory' | 'redis';
@@ -88,9 +88,24 @@ export class Arm {
     await this.request({ bench: 'heap-sampling', action: 'stop', file });
   }
 
+  /** Starts a CPU profile of the server (a window, unlike --cpu-prof's whole run). */
+  async startCpuWindow(): Promise<void> {
+    await this.request({ bench: 'cpu-window', action: 'start' });
+  }
+
+  /** Stops the window's CPU profile and has the server write it to `file`. */
+  async stopCpuWindow(file: string): Promise<void> {
+    await this.request({ bench: 'cpu-window', action: 'stop', file });
+  }
+
   /** CPU seconds used by the server process (and by its redis-server, through INFO). */
   async cpu(): Promise<{ server: number; redis: number }> {
     return { server: await cpuSeconds(this.child.pid), redis: this.redis ? await redisCpu(this.redis.url) : 0 };
+  }
+
+  /** The server's CPU split and system calls so far. */
+  procCounters(): Promise<ProcCounters | null> {
+    return procCounters(this.child.pid);
   }
 
   async stop(): Promise<void> {

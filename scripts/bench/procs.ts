@@ -84,16 +84,47 @@ export function stopChild(child: ChildProcess, graceMs = 3_000): Promise<void> {
   });
 }
 
+/** The fields of a /proc stat line after the ") " that ends comm: utime and stime are 11 and 12. */
+function statFields(stat: string): string[] {
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
 /** CPU seconds (user + system) a process has used so far, from /proc; 0 when unknown. */
 export async function cpuSeconds(pid: number | undefined): Promise<number> {
   if (pid === undefined) return 0;
   try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // Fields 14 and 15 of /proc/PID/stat (utime, stime), counted after the ") " that ends comm.
+    const fields = statFields(await readFile(`/proc/${pid}/stat`, 'utf8'));
+    // Fields 14 and 15 of /proc/PID/stat (utime, stime).
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return 0;
+  }
+}
+
+/** A process's CPU split (seconds in user space and in the kernel) and its read and write system
+ * calls so far (/proc/PID/stat and /proc/PID/io); null when unknown. */
+export interface ProcCounters {
+  user: number;
+  system: number;
+  /** CPU seconds of the main (JavaScript) thread alone; the rest is V8's and libuv's helper threads. */
+  mainThread: number;
+  readCalls: number;
+  writeCalls: number;
+}
+
+export async function procCounters(pid: number | undefined): Promise<ProcCounters | null> {
+  if (pid === undefined) return null;
+  try {
+    const fields = statFields(await readFile(`/proc/${pid}/stat`, 'utf8'));
+    const main = statFields(await readFile(`/proc/${pid}/task/${pid}/stat`, 'utf8'));
+    const io = Object.fromEntries((await readFile(`/proc/${pid}/io`, 'utf8')).trim().split('\n').map((l) => l.split(': ')));
+    return {
+      user: Number(fields[11]) / 100,
+      system: Number(fields[12]) / 100,
+      mainThread: (Number(main[11]) + Number(main[12])) / 100,
+      readCalls: Number(io.syscr), writeCalls: Number(io.syscw) };
+  } catch {
+    return null;
   }
 }
 

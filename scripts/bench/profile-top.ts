@@ -24,6 +24,8 @@ interface CpuProfile {
   startTime: number;
   endTime: number;
   samples?: number[];
+  /** Microseconds from the previous sample (the first: from startTime). */
+  timeDeltas?: number[];
 }
 
 /** `node_modules/<pkg>`, or the project folder (server/store/redis, ...), or a node internal. */
@@ -46,11 +48,14 @@ export function add(map: Map<string, number>, key: string, value: number): void 
   map.set(key, (map.get(key) ?? 0) + value);
 }
 
-export function top(map: Map<string, number>, total: number, n: number): string[] {
+/** The `n` largest entries as shares of `total`; with `perUnit`, also each entry times `perUnit`
+ * (a CPU profile's samples as microseconds a message). */
+export function top(map: Map<string, number>, total: number, n: number, perUnit?: number): string[] {
+  const unit = (v: number) => (perUnit === undefined ? '' : `${(v * perUnit).toFixed(2).padStart(7)} µs`);
   return [...map.entries()]
     .sort((a, b) => b[1] - a[1])
     .slice(0, n)
-    .map(([k, v]) => `  ${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`);
+    .map(([k, v]) => `  ${((100 * v) / total).toFixed(1).padStart(5)}%${unit(v)}  ${k}`);
 }
 
 /** How `inclusiveOf` reads a profile's tree. */
@@ -80,38 +85,67 @@ export function inclusiveOf<N>(root: N, tree: TreeReader<N>, own: RegExp): Map<s
   return out;
 }
 
-/** Inclusive samples of functions under server/. */
-function inclusiveOwn(profile: CpuProfile, byId: Map<number, ProfileNode>): Map<string, number> {
+/** Inclusive time of functions under server/. */
+function inclusiveOwn(profile: CpuProfile, byId: Map<number, ProfileNode>, selfUs: Map<number, number>): Map<string, number> {
   const children = (node: ProfileNode) => (node.children ?? []).flatMap((id) => byId.get(id) ?? []);
-  return inclusiveOf(profile.nodes[0], { frame: (n) => n.callFrame, self: (n) => n.hitCount ?? 0, children }, /\/server\//);
+  return inclusiveOf(profile.nodes[0], { frame: (n) => n.callFrame, self: (n) => selfUs.get(n.id) ?? 0, children }, /\/server\//);
 }
 
-export function summarizeFile(path: string, n = 25): string {
+/**
+ * Microseconds of each node's own time. A sample stands for the time until the next one: samples
+ * are not evenly spaced (the profiler's thread waits while the main thread is in some native
+ * code), so counting them would misweigh busy and idle stretches.
+ */
+function selfTimes(profile: CpuProfile): Map<number, number> {
+  const out = new Map<number, number>();
+  const { samples, timeDeltas } = profile;
+  if (samples && timeDeltas && samples.length === timeDeltas.length && samples.length > 1) {
+    for (let i = 0; i < samples.length; i++) {
+      const next = i + 1 < timeDeltas.length ? timeDeltas[i + 1] : 0;
+      out.set(samples[i], (out.get(samples[i]) ?? 0) + Math.max(0, next));
+    }
+    return out;
+  }
+  const hits = profile.nodes.reduce((a, node) => a + (node.hitCount ?? 0), 0);
+  const interval = (profile.endTime - profile.startTime) / Math.max(1, hits);
+  for (const node of profile.nodes) if (node.hitCount) out.set(node.id, node.hitCount * interval);
+  return out;
+}
+
+/** With `messages` (how many the profile's window relayed), each figure is also given in
+ * microseconds of CPU a message. */
+export function summarizeFile(path: string, n = 25, messages?: number): string {
   const profile = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const selfUs = selfTimes(profile);
   const self = new Map<string, number>();
   const modules = new Map<string, number>();
   let total = 0;
+  let idle = 0;
   for (const node of profile.nodes) {
-    const hits = node.hitCount ?? 0;
-    if (hits === 0) continue;
-    total += hits;
-    if (node.callFrame.functionName === '(idle)') continue;
-    add(self, label(node.callFrame), hits);
-    add(modules, moduleOf(node.callFrame.url), hits);
+    const us = selfUs.get(node.id) ?? 0;
+    if (us === 0) continue;
+    total += us;
+    if (node.callFrame.functionName === '(idle)') {
+      idle += us;
+      continue;
+    }
+    add(self, label(node.callFrame), us);
+    add(modules, moduleOf(node.callFrame.url), us);
   }
-  const idle = profile.nodes.filter((x) => x.callFrame.functionName === '(idle)').reduce((a, x) => a + (x.hitCount ?? 0), 0);
   const seconds = (profile.endTime - profile.startTime) / 1e6;
-  // Shares are of busy samples: a benchmark server idles between windows.
+  // Shares are of busy time: a benchmark server idles between windows.
   const busy = Math.max(1, total - idle);
+  const perUnit = messages ? 1 / messages : undefined;
+  const perMessage = perUnit === undefined ? '' : `, busy ${(busy * perUnit).toFixed(1)} µs a message over ${messages} messages`;
   return [
-    `${path}: ${seconds.toFixed(1)} s, ${total} samples, idle ${((100 * idle) / Math.max(1, total)).toFixed(1)}%; shares below are of busy time`,
+    `${path}: ${seconds.toFixed(1)} s, ${profile.samples?.length ?? '?'} samples, idle ${((100 * idle) / Math.max(1, total)).toFixed(1)}%${perMessage}; shares below are of busy time`,
     'self time by function:',
-    ...top(self, busy, n),
+    ...top(self, busy, n, perUnit),
     'self time by package or folder:',
-    ...top(modules, busy, 15),
+    ...top(modules, busy, 15, perUnit),
     'inclusive time of server/ functions:',
-    ...top(inclusiveOwn(profile, byId), busy, 25),
+    ...top(inclusiveOwn(profile, byId, selfUs), busy, 25, perUnit),
   ].join('\n');
 }
 

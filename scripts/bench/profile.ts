@@ -1,6 +1,6 @@
 /**
  * `tsx scripts/bench/profile.ts [--rate N] [--seconds N] [--conversations N] [--arms a,b] [--nice=-N]
- *   [--server-flags="--trace-gc"] [--cpu-prof=off] [--monitor=off] [--pairing N] [--relay-extra-us 0,10,20]`
+ *   [--server-flags="--trace-gc"] [--cpu-prof=off|window] [--monitor=off] [--pairing N] [--relay-extra-us 0,10,20]`
  *
  * With `--pairing N` it profiles pairing instead: N chats a second for `--seconds`. With
  * `--relay-extra-us` the baseline runs once per value, spending that much more CPU on each message
@@ -10,6 +10,10 @@
  * window, of the objects that outlive a scavenge (what the old generation has to collect), and
  * prints its top allocation sites; `--heap-sample=all` samples every allocation. The files stay in
  * test-artifacts/bench/profiles/*.heapprofile (Chrome DevTools opens them).
+ *
+ * `--cpu-prof=window` profiles only the measured window, through the inspector (250 µs sampling),
+ * and gives each function's share also in microseconds of CPU a message; `--cpu-prof=on`
+ * (`node --cpu-prof`) covers the whole run, set-up included.
  *
  * `--repeat N` runs every arm N times, alternating, and ends with the median and the spread of each
  * figure: one 10 s window's p99 moves 1.5-3x between identical runs on a shared 2-core machine, so
@@ -25,7 +29,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { commandStats, monitorCommands, type ArmKind, type CommandStat } from './arms';
 import { buildAll, ROOT, type Built } from './build';
-import { setBenchPriority } from './procs';
+import { setBenchPriority, type ProcCounters } from './procs';
 import { summarizeHeapFile } from './heap-top';
 import { summarizeFile } from './profile-top';
 import { Session } from './session';
@@ -69,8 +73,9 @@ interface ProfileOptions {
   dir: string;
   built: Built;
   serverFlags: string[];
-  /** Off: CPU per message without the profiler's overhead (for A/B comparisons). */
-  cpuProf: boolean;
+  /** Off: CPU per message without the profiler's overhead (for A/B comparisons); window: the
+   * measured window only. */
+  cpuProf: 'on' | 'off' | 'window';
   monitor: boolean;
   /** Chats a second to pair, instead of relaying messages; 0: messages. */
   pairing: number;
@@ -113,7 +118,7 @@ async function profileArm(kind: ArmKind, o: ProfileOptions, figures?: RunFigures
   const built = o.built;
   const s = await Session.open({
     kind, label: `profile-${label}`, built, generators: 1, listenersPerGen: Math.ceil(o.conversations / LISTENER_CAPACITY),
-    logDir: o.dir, profileDir: o.cpuProf ? o.dir : undefined, quietWaitMs: 30_000, serverFlags: o.serverFlags, relayExtraCpuUs: o.relayExtraCpuUs,
+    logDir: o.dir, profileDir: o.cpuProf === 'on' ? o.dir : undefined, quietWaitMs: 30_000, serverFlags: o.serverFlags, relayExtraCpuUs: o.relayExtraCpuUs,
   });
   let line = `${label}: `;
   try {
@@ -123,7 +128,7 @@ async function profileArm(kind: ArmKind, o: ProfileOptions, figures?: RunFigures
   } finally {
     await s.close();
   }
-  return o.cpuProf ? `${line}\n${summarizeFile(join(o.dir, `profile-${label}.cpuprofile`), 30)}` : line;
+  return o.cpuProf === 'on' ? `${line}\n${summarizeFile(join(o.dir, `profile-${label}.cpuprofile`), 30)}` : line;
 }
 
 /** Relays messages at the fixed rate: CPU per message, latency, Redis commands per message. */
@@ -132,12 +137,15 @@ async function messageLines(s: Session, o: ProfileOptions, label: string, figure
   await s.traffic(o.rate / 2, 3000, 2000);
   const before = s.arm.redis ? await commandStats(s.arm.redis.url) : {};
   const heapFile = join(o.dir, `heap-${label}-${Date.now()}.heapprofile`);
-  if (o.heapSample) {
-    // The window's own wait for a quiet machine comes first, so the profile holds the window and its drain.
-    await s.quiet();
-    await s.arm.startHeapSampling(o.heapSample);
-  }
+  const cpuFile = join(o.dir, `window-${label}-${Date.now()}.cpuprofile`);
+  // The window's own wait for a quiet machine comes first, so a profile holds the window and its drain.
+  if (o.heapSample || o.cpuProf === 'window') await s.quiet();
+  if (o.heapSample) await s.arm.startHeapSampling(o.heapSample);
+  if (o.cpuProf === 'window') await s.arm.startCpuWindow();
+  const proc0 = await s.arm.procCounters();
   const t = await s.traffic(o.rate, o.seconds * 1000, 3000);
+  const proc1 = await s.arm.procCounters();
+  if (o.cpuProf === 'window') await s.arm.stopCpuWindow(cpuFile);
   if (o.heapSample) await s.arm.stopHeapSampling(heapFile);
   const redis = s.arm.redis ? ` | Redis per message: ${perMessage(before, await commandStats(s.arm.redis.url), t.sent)}` : '';
   const cpuUs = (pct: number) => ((pct / 100 / t.rate) * 1e6).toFixed(1);
@@ -145,9 +153,22 @@ async function messageLines(s: Session, o: ProfileOptions, label: string, figure
   let line =
     `${t.rate}/s, p50 ${t.latency.p50.toFixed(2)} p99 ${t.latency.p99.toFixed(2)} ms, delivered ${t.delivered}/${t.sent}, ` +
     `CPU per message: server ${cpuUs(t.serverCpuPct)} µs, redis ${cpuUs(t.redisCpuPct)} µs, generator ${cpuUs(t.gen.cpuPct)} µs, other work ${t.foreignCpuPct.toFixed(0)}% of a core${redis}`;
+  if (proc0 && proc1) line += `\n${procLine(proc0, proc1, t.sent)}`;
   if (s.arm.redis && o.monitor) line += `\n${await roundTrips(s, s.arm.redis.url)}`;
   if (o.heapSample) line += `\n${summarizeHeapFile(heapFile, t.sent, o.heapSample)}`;
+  if (o.cpuProf === 'window') line += `\n${summarizeFile(cpuFile, 30, t.sent)}`;
   return line;
+}
+
+/** The server's user and kernel CPU and its system calls a message, over the window and its drain. */
+function procLine(a: ProcCounters, b: ProcCounters, messages: number): string {
+  const us = (s: number) => ((s * 1e6) / messages).toFixed(1);
+  const calls = (n: number) => (n / messages).toFixed(2);
+  return (
+    `server a message (window and drain): user ${us(b.user - a.user)} µs, kernel ${us(b.system - a.system)} µs, ` +
+    `main thread ${us(b.mainThread - a.mainThread)} µs, other threads ${us(b.user + b.system - b.mainThread - (a.user + a.system - a.mainThread))} µs, ` +
+    `read calls ${calls(b.readCalls - a.readCalls)}, write calls ${calls(b.writeCalls - a.writeCalls)}`
+  );
 }
 
 async function main(): Promise<void> {
@@ -176,7 +197,7 @@ async function main(): Promise<void> {
   const built = await buildAll('dist', kinds.some((k) => k !== 'baseline'));
   const serverFlags = (values['server-flags'] ?? '').split(' ').filter(Boolean);
   const o = { rate: Number(values.rate), seconds: Number(values.seconds), conversations: Number(values.conversations), dir, built, serverFlags,
-    cpuProf: values['cpu-prof'] !== 'off', monitor: values.monitor !== 'off', pairing: Number(values.pairing),
+    cpuProf: cpuProfMode(values['cpu-prof']), monitor: values.monitor !== 'off', pairing: Number(values.pairing),
     heapSample: heapSampled(values['heap-sample']) };
   if (o.heapSample && o.pairing > 0) throw new Error('--heap-sample profiles the message window: not with --pairing');
   const extras = (values['relay-extra-us'] ?? '0').split(',').map(Number);
@@ -196,6 +217,12 @@ async function main(): Promise<void> {
     }
   }
   if (Number(values.repeat) > 1) console.log(`\n${repeatSummary(runs)}`);
+}
+
+function cpuProfMode(value: string | undefined): ProfileOptions['cpuProf'] {
+  if (value === undefined) return 'on';
+  if (value === 'on' || value === 'off' || value === 'window') return value;
+  throw new Error(`--cpu-prof: on, off or window, not ${value}`);
 }
 
 function heapSampled(value: string | undefined): HeapSampled | undefined {

@@ -1,7 +1,7 @@
 /**
  * Benchmark-only IPC hooks for a server process forked by the harness: answers `memory` (after a
  * forced GC when the process runs with --expose-gc), `heap-sampling` (a sampling heap profile of a
- * window the harness chooses) and `exit` (a normal exit, so --cpu-prof writes its profile). When
+ * window the harness chooses), `cpu-window` (a CPU profile of such a window) and `exit` (a normal exit, so --cpu-prof writes its profile). When
  * the harness goes away, the server goes too: no orphans.
  */
 import { writeFileSync } from 'node:fs';
@@ -23,6 +23,27 @@ function measure(forceGc: boolean): MemoryFigures {
 }
 
 let inspector: Session | undefined;
+/** Profiles running on the inspector session: it is connected while there is one. */
+let running = 0;
+
+/** The inspector session, connected for the profiles that run (a heap and a CPU profile may overlap). */
+function connectInspector(): Session {
+  inspector ??= new Session();
+  if (running === 0) inspector.connect();
+  running += 1;
+  return inspector;
+}
+
+/** Runs `stop` on the session and writes its profile; disconnects after the last profile, whatever happens. */
+async function writeProfile(file: string, stop: (session: Session) => Promise<object>): Promise<void> {
+  if (!inspector || running === 0) throw new Error('no profile was started');
+  try {
+    writeFileSync(file, JSON.stringify(await stop(inspector)));
+  } finally {
+    running -= 1;
+    if (running === 0) inspector.disconnect();
+  }
+}
 
 /**
  * A sampling heap profile. `promoted` leaves out objects that die young (they cost a scavenge, not
@@ -30,9 +51,7 @@ let inspector: Session | undefined;
  * old-generation collections long.
  */
 async function startHeapSampling(sampled: HeapSampled): Promise<void> {
-  inspector ??= new Session();
-  inspector.connect();
-  await inspector.post('HeapProfiler.startSampling', {
+  await connectInspector().post('HeapProfiler.startSampling', {
     samplingInterval: 16_384,
     includeObjectsCollectedByMajorGC: true,
     includeObjectsCollectedByMinorGC: sampled === 'all',
@@ -40,16 +59,31 @@ async function startHeapSampling(sampled: HeapSampled): Promise<void> {
 }
 
 async function stopHeapSampling(file: string): Promise<void> {
-  if (!inspector) throw new Error('no heap sampling was started');
   // Scavenge first: the young generation still holds the last moments' short-lived objects,
   // which the profile would otherwise count as alive.
   for (let i = 0; i < 2; i++) globalThis.gc?.({ type: 'minor' });
-  try {
-    const { profile } = await inspector.post('HeapProfiler.stopSampling');
-    writeFileSync(file, JSON.stringify(profile));
-  } finally {
-    inspector.disconnect();
-  }
+  await writeProfile(file, async (session) => (await session.post('HeapProfiler.stopSampling')).profile);
+}
+
+/** Sampling interval of the window's CPU profile: finer than --cpu-prof's 1 ms, for a 10 s window. */
+const CPU_SAMPLING_US = 250;
+
+async function startCpuWindow(): Promise<void> {
+  const session = connectInspector();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: CPU_SAMPLING_US });
+  await session.post('Profiler.start');
+}
+
+async function stopCpuWindow(file: string): Promise<void> {
+  await writeProfile(file, async (session) => (await session.post('Profiler.stop')).profile);
+}
+
+function answer(id: number, work: Promise<void>): void {
+  work.then(
+    () => reply({ bench: 'reply', id }),
+    (err: unknown) => reply({ bench: 'reply', id, error: String(err) }),
+  );
 }
 
 function reply(message: ServerReply): void {
@@ -62,13 +96,8 @@ export function installServerHooks(): void {
   process.on('message', (msg: unknown) => {
     if (!isServerRequest(msg)) return;
     if (msg.bench === 'memory') reply({ bench: 'reply', id: msg.id, memory: measure(msg.gc) });
-    if (msg.bench === 'heap-sampling') {
-      const id = msg.id;
-      (msg.action === 'start' ? startHeapSampling(msg.sampled) : stopHeapSampling(msg.file)).then(
-        () => reply({ bench: 'reply', id }),
-        (err: unknown) => reply({ bench: 'reply', id, error: String(err) }),
-      );
-    }
+    if (msg.bench === 'heap-sampling') answer(msg.id, msg.action === 'start' ? startHeapSampling(msg.sampled) : stopHeapSampling(msg.file));
+    if (msg.bench === 'cpu-window') answer(msg.id, msg.action === 'start' ? startCpuWindow() : stopCpuWindow(msg.file));
     if (msg.bench === 'exit') {
       reply({ bench: 'reply', id: msg.id });
       setTimeout(() => process.exit(0), 50);

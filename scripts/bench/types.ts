@@ -94,7 +94,10 @@ export type ServerRequestBody =
   | { bench: 'exit' }
   /** Sampling heap profile (`start`), written to `file` on `stop`: see HeapSampled. */
   | { bench: 'heap-sampling'; action: 'start'; sampled: HeapSampled }
-  | { bench: 'heap-sampling'; action: 'stop'; file: string };
+  | { bench: 'heap-sampling'; action: 'stop'; file: string }
+  /** CPU profile of a window the harness chooses (`start`), written to `file` on `stop`. */
+  | { bench: 'cpu-window'; action: 'start' }
+  | { bench: 'cpu-window'; action: 'stop'; file: string };
 
 /**
  * What a sampling heap profile counts: `promoted`, objects that outlive a scavenge (the garbage a

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { buildAll, type Built } from '../../scripts/bench/build';
 import { summarizeHeapFile } from '../../scripts/bench/heap-top';
+import { summarizeFile } from '../../scripts/bench/profile-top';
 import { runArm, type ArmResult } from '../../scripts/bench/run-arm';
 import type { Sizes } from '../../scripts/bench/scenarios';
 import { Session } from '../../scripts/bench/session';
@@ -67,17 +68,28 @@ describe('benchmark harness smoke run', () => {
     expectFigures(await tinyRun('memory'));
   }, 120_000);
 
-  it("takes a sampling heap profile of a window of traffic in our server (profile.ts --heap-sample)", async () => {
+  it('takes a sampling heap profile and a CPU profile of a window of traffic in our server (profile.ts --heap-sample, --cpu-prof=window)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ps-bench-heap-'));
     const s = await Session.open({ kind: 'memory', label: 'smoke-heap', built, generators: 1, listenersPerGen: 2, logDir: dir, quietWaitMs: 0 });
     try {
       await s.connectListeners();
       await s.addConversations(10, 100);
       await s.arm.startHeapSampling('all');
+      await s.arm.startCpuWindow();
+      const before = await s.arm.procCounters();
       const t = await s.traffic(200, 1000, 5000);
+      const after = await s.arm.procCounters();
+      const cpuFile = join(dir, 'window.cpuprofile');
+      await s.arm.stopCpuWindow(cpuFile);
       const file = join(dir, 'window.heapprofile');
       await s.arm.stopHeapSampling(file);
       expect(t.delivered).toBe(t.sent);
+      // Each message is written to its peer and acknowledged to its sender: two write calls at least.
+      const writes = before && after ? after.writeCalls - before.writeCalls : undefined;
+      expect(writes).toBeGreaterThanOrEqual(2 * t.sent);
+      const cpu = summarizeFile(cpuFile, 10, t.sent);
+      expect(cpu).toMatch(new RegExp(`busy [\\d.]+ µs a message over ${t.sent} messages`));
+      expect(cpu).toMatch(/inclusive time of server\/ functions:\n\s+[\d.]+%\s+[\d.]+ µs\s+\S+ server\//);
       const summary = summarizeHeapFile(file, t.sent, 'all');
       expect(summary).toMatch(new RegExp(`MiB allocated, \\d+ bytes a message over ${t.sent} messages`));
       // Our own message handlers allocate in the window, so they are in the profile.
