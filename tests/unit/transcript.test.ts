@@ -52,6 +52,45 @@ describe('in-process transcript (off the heap)', () => {
     expect(t.seqOf('visitor', 'k1234')).toBe(1234);
   });
 
+  it('keeps messages whole at chunk edges: exact fits, near misses and messages longer than a chunk', () => {
+    const t = new Transcript('c1');
+    const texts: string[] = [];
+    // Lengths around the chunk sizes (512 bytes to 16 KiB), in 1-, 2-, 3- and 4-byte characters.
+    const parts = ['a', 'é', '€', '😀'];
+    for (let i = 0; i < 400; i += 1) {
+      const part = parts[i % parts.length];
+      const size = [1, 300, 437, 438, 439, 1000, 4000, 9000, 20_000][i % 9] + (i % 7);
+      texts.push(part.repeat(Math.ceil(size / part.length)));
+    }
+    texts.forEach((text, i) => t.push({ from: 'visitor', text, at, clientMsgId: `c${i}` }));
+    expect(t.slice(0).map((m) => m.text)).toEqual(texts);
+    expect(t.get(400)?.text).toBe(texts[399]);
+    expect(t.seqOf('visitor', 'c123')).toBe(124);
+  });
+
+  it('wipes: nothing left to read or match, and the bytes it held are zeros', () => {
+    const allocated: Buffer[] = [];
+    const allocUnsafe = Buffer.allocUnsafe.bind(Buffer);
+    const spy = jest.spyOn(Buffer, 'allocUnsafe').mockImplementation((size: number) => {
+      const b = allocUnsafe(size);
+      allocated.push(b);
+      return b;
+    });
+    const t = new Transcript('c1');
+    try {
+      for (let i = 0; i < 200; i += 1) t.push({ from: 'visitor', text: `secret ${i}`, at, clientMsgId: `a${i}` });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(allocated.length).toBeGreaterThan(1);
+    expect(allocated.some((b) => b.includes('secret 199'))).toBe(true);
+    t.wipe();
+    expect(allocated.every((b) => b.every((byte) => byte === 0))).toBe(true);
+    expect(t.length).toBe(0);
+    expect(t.slice(0)).toEqual([]);
+    expect(t.seqOf('visitor', 'a1')).toBeUndefined();
+  });
+
   it('wipes: nothing left to read or match', () => {
     const t = new Transcript('c1');
     t.push({ from: 'visitor', text: 'secret', at, clientMsgId: 'a' });

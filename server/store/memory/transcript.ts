@@ -1,12 +1,18 @@
 /**
- * A conversation's messages, kept off the JavaScript heap: one growing byte buffer of the messages'
- * JSON, their end offsets, and per sender a map from a 30-bit hash of each clientMsgId to its seq.
+ * A conversation's messages, kept off the JavaScript heap: byte chunks of the messages' JSON, their
+ * end offsets, and per sender a map from a 30-bit hash of each clientMsgId to its seq.
  *
  * A single node holds every open transcript, and the garbage collector's work grows with the
  * number of heap objects it walks and copies, not with bytes. A string per message and a
  * clientMsgId string per map entry were two objects a message: after a few hundred thousand
  * messages the in-process server's p99 passed 50 ms with its CPU half idle (docs/benchmarks.md).
  * Buffer contents, small-integer arrays and maps of small integers are nothing for it to trace.
+ *
+ * The chunks grow from 512 bytes to 16 KiB and are never copied: a growing buffer copied its whole
+ * content on each doubling, and since the conversations of a busy node grow together, those copies
+ * came in bursts (in a benchmark window, 3.6 µs of CPU a message went to growing, copying and
+ * writing transcript buffers, and 17 ms stretches to copies alone). A message never straddles two
+ * chunks, so it reads back from one.
  *
  * A hash hit is checked against the stored message, so a collision is never taken for a retry;
  * colliding ids (about one in a billion per pair) go to a small exact map. Appends serialise once;
@@ -17,7 +23,9 @@ import type { Message } from '../../../shared/protocol';
 type Stored = Omit<Message, 'conversationId' | 'seq'>;
 type Sender = Extract<Message['from'], 'visitor' | 'listener'>;
 
-const INITIAL_BYTES = 512;
+const FIRST_CHUNK_BYTES = 512;
+/** Chunks double up to this size; a longer message gets a chunk of its own size. */
+const MAX_CHUNK_BYTES = 16_384;
 /** Keys stay small integers (31-bit on a 64-bit V8 with pointer compression): no heap numbers. */
 const HASH_MASK = 0x3fffffff;
 
@@ -32,9 +40,18 @@ export function hashId(id: string): number {
 }
 
 export class Transcript {
-  private bytes: Buffer = Buffer.allocUnsafe(INITIAL_BYTES);
+  private chunks: Buffer[] = [];
+  /**
+   * Where each chunk starts among the transcript's offsets: the sum of the earlier chunks' sizes.
+   * The bytes a chunk leaves unused at its end have offsets too, which no message covers.
+   */
+  private starts: number[] = [];
+  /** Bytes used in the last chunk. */
   private used = 0;
-  /** ends[n - 1]: where the JSON of the message with seq n ends (it starts where seq n - 1 ends). */
+  /**
+   * ends[n - 1]: the offset where the JSON of the message with seq n ends. It starts where seq n - 1
+   * ends, or where its chunk starts when it opened a new one.
+   */
   private readonly ends: number[] = [];
   private readonly sent: Record<Sender, Map<number, number>> = { visitor: new Map(), listener: new Map() };
   /** Ids whose hash another id of the same sender took first: `${from}:${clientMsgId}` → seq. */
@@ -77,8 +94,9 @@ export class Transcript {
 
   /** Overwrites the text with zeros and forgets it (the conversation is being deleted). */
   wipe(): void {
-    this.bytes.fill(0);
-    this.bytes = Buffer.alloc(0);
+    for (const chunk of this.chunks) chunk.fill(0);
+    this.chunks = [];
+    this.starts = [];
     this.used = 0;
     this.ends.length = 0;
     this.sent.visitor.clear();
@@ -87,16 +105,43 @@ export class Transcript {
   }
 
   private append(json: string): void {
-    // A UTF-16 code unit takes at most 3 bytes in UTF-8.
-    const need = this.used + json.length * 3;
-    if (need > this.bytes.length) {
-      const grown = Buffer.allocUnsafe(Math.max(need, this.bytes.length * 2));
-      this.bytes.copy(grown, 0, 0, this.used);
-      this.bytes.fill(0);
-      this.bytes = grown;
+    const chunk = this.chunkWithRoom(json);
+    this.used += chunk.write(json, this.used, 'utf8');
+    this.ends.push(this.starts[this.starts.length - 1] + this.used);
+  }
+
+  /** The last chunk if the JSON fits in what it has left, otherwise a new one. */
+  private chunkWithRoom(json: string): Buffer {
+    const last = this.chunks.at(-1);
+    const free = last ? last.length - this.used : 0;
+    // A UTF-16 code unit takes at most 3 bytes in UTF-8: the exact size is counted only near the end of a chunk.
+    if (last && json.length * 3 <= free) return last;
+    const bytes = Buffer.byteLength(json, 'utf8');
+    return last && bytes <= free ? last : this.addChunk(bytes);
+  }
+
+  /** A new last chunk for a message of `bytes`: the next size up, or the message's own size. */
+  private addChunk(bytes: number): Buffer {
+    const last = this.chunks.length - 1;
+    const previous = this.chunks[last];
+    const size = Math.max(bytes, previous ? Math.min(previous.length * 2, MAX_CHUNK_BYTES) : FIRST_CHUNK_BYTES);
+    const chunk = Buffer.allocUnsafe(size);
+    this.starts.push(previous ? this.starts[last] + previous.length : 0);
+    this.chunks.push(chunk);
+    this.used = 0;
+    return chunk;
+  }
+
+  /** The chunk holding the message that ends at `end`: the last one starting before it. */
+  private chunkEnding(end: number): number {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] < end) lo = mid;
+      else hi = mid - 1;
     }
-    this.used += this.bytes.write(json, this.used, 'utf8');
-    this.ends.push(this.used);
+    return lo;
   }
 
   private remember(from: Sender, clientMsgId: string, seq: number): void {
@@ -107,9 +152,12 @@ export class Transcript {
   }
 
   private stored(seq: number): Stored {
-    const start = seq === 1 ? 0 : this.ends[seq - 2];
+    const end = this.ends[seq - 1];
+    const k = this.chunkEnding(end);
+    const from = this.starts[k];
+    const start = Math.max(seq === 1 ? 0 : this.ends[seq - 2], from);
     try {
-      return JSON.parse(this.bytes.toString('utf8', start, this.ends[seq - 1])) as Stored;
+      return JSON.parse(this.chunks[k].toString('utf8', start - from, end - from)) as Stored;
     } catch {
       // A parse error quotes its input, and errors are logged: never let message text out that way.
       throw new Error(`transcript entry ${seq} is unreadable`);
