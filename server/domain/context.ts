@@ -32,6 +32,11 @@ export function dayOf(now: number, timeZone: string): string {
 
 export { iso, secondsBetween } from '../time';
 
+/** When a conversation that joins the queue at `now` alerts supervisors if nobody has answered it yet. */
+export function longWaitAt(config: Pick<Config, 'LONG_WAIT_ALERT_SECONDS'>, now: number): number {
+  return now + config.LONG_WAIT_ALERT_SECONDS * 1000;
+}
+
 /** The time fields an end of conversation carries: now, today, and how long its transcript stays. */
 export function endTimes(ctx: Pick<DomainContext, 'clock' | 'config'>): { now: number; day: string; retentionSeconds: number } {
   const now = ctx.clock();

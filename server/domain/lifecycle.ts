@@ -10,7 +10,7 @@
 import { AppError } from '../../shared/errors';
 import type { ClaimedTimer, ReapedNode } from '../store/types';
 import type { Announcer } from './announce';
-import { iso, type DomainContext } from './context';
+import { iso, longWaitAt, type DomainContext } from './context';
 import type { Dispatcher } from './dispatcher';
 import { hashToken } from './ids';
 import { timerKeys } from './timer-keys';
@@ -109,7 +109,8 @@ export class Lifecycle {
   /** Requeues one chat of a lost listener; a chat that moved on meanwhile (ended, taken back) is left alone. */
   private async requeueLost(userId: string, conversationId: string): Promise<void> {
     try {
-      const t = await this.ctx.store.requeue({ conversationId, listenerId: userId, code: 'listener_lost', now: this.ctx.clock() });
+      const now = this.ctx.clock();
+      const t = await this.ctx.store.requeue({ conversationId, listenerId: userId, code: 'listener_lost', now, longWaitAt: longWaitAt(this.ctx.config, now) });
       await this.announcer.requeued(t);
     } catch (err) {
       if (err instanceof AppError) return;

@@ -4,7 +4,7 @@ import type { ConversationView, FlagLevel, ListenerStatus, Message, User } from 
 import type { Outcome, PresenceRecord } from '../store/types';
 import { afterCommit } from './after-commit';
 import type { Announcer } from './announce';
-import { dayOf, endTimes, iso, type DomainContext } from './context';
+import { dayOf, endTimes, iso, longWaitAt, type DomainContext } from './context';
 import type { Dispatcher } from './dispatcher';
 import { timerKeys } from './timer-keys';
 import { QUEUE_HEAD, nextFor } from './routing';
@@ -117,7 +117,7 @@ export class ListenerService {
     const { store } = this.ctx;
     const now = this.ctx.clock();
     if (to === 'queue') {
-      const t = await store.requeue({ conversationId, listenerId: userId, code: 'transferred', now });
+      const t = await store.requeue({ conversationId, listenerId: userId, code: 'transferred', now, longWaitAt: longWaitAt(this.ctx.config, now) });
       await this.announcer.requeued(t);
     } else {
       if (to.listenerId === userId) throw new AppError('not_available');

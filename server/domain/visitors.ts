@@ -3,14 +3,12 @@ import { AppError } from '../../shared/errors';
 import { errorSummary } from '../logger';
 import type { EndReason, Message, VisitorState } from '../../shared/protocol';
 import type { AppendResult, ConversationRecord, VisitorRecord } from '../store/types';
-import { afterCommit } from './after-commit';
 import type { Announcer } from './announce';
-import { dayOf, endTimes, type DomainContext } from './context';
+import { dayOf, endTimes, longWaitAt, type DomainContext } from './context';
 import { estimateWait } from './eta';
 import type { Dispatcher } from './dispatcher';
 import { hashToken, newId, newToken } from './ids';
 import type { StatsService } from './stats';
-import { timerKeys } from './timer-keys';
 import { visitorState } from './views';
 
 /** More than any real conversation holds: a bound on what one `sync` may read. */
@@ -89,14 +87,13 @@ export class VisitorService {
       day: dayOf(now, config.TIMEZONE),
       maxQueued: config.MAX_QUEUE,
       firstMessage: req.firstMessage,
+      longWaitAt: longWaitAt(config, now),
     });
     if (firstMessage) this.ctx.metrics.messagesRelayed.visitor += 1;
-    // The visitor is in the queue now: what follows may degrade, never fail the reply. Routing
-    // starts without waiting for the long-wait timer (its handler skips an answered conversation).
+    // The visitor is in the queue now: what follows may degrade, never fail the reply.
     const estimatedWaitSeconds = model ? estimateWait(model, conversation.language, position) : 0;
     this.ctx.notifier.visitorSession(visitorId, visitorState(conversation, { position, estimatedWaitSeconds }));
     this.dispatcher.kick(false);
-    await afterCommit(this.ctx, 'long-wait timer', store.scheduleTimer(timerKeys.longWait(conversation.id), now + config.LONG_WAIT_ALERT_SECONDS * 1000), undefined);
     return { conversationId: conversation.id, position, estimatedWaitSeconds };
   }
 

@@ -12,6 +12,7 @@ import type {
   Message,
   RiskLevel,
   StatsHistorySample,
+  SystemCode,
   User,
 } from '../../shared/protocol';
 
@@ -136,6 +137,17 @@ export interface StartInput {
   /** Refuse with `queue_full` when this many conversations already wait. */
   maxQueued: number;
   firstMessage?: { text: string; clientMsgId?: string };
+  /** When given, the conversation's long-wait timer is due then; it is dropped once a listener answers or the chat ends. */
+  longWaitAt?: number;
+}
+
+export interface RequeueInput {
+  conversationId: string;
+  listenerId: string;
+  code: Extract<SystemCode, 'transferred' | 'listener_lost'>;
+  now: number;
+  /** When given, the long-wait timer is due again then (the conversation waits again). */
+  longWaitAt?: number;
 }
 
 export interface AppendInput {

@@ -12,7 +12,7 @@
  * - Records returned are copies: mutating them never changes the store.
  */
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { CannedResponse, FlagLevel, ListenerStatus, Message, SystemCode } from '../../shared/protocol';
+import type { CannedResponse, FlagLevel, ListenerStatus, Message } from '../../shared/protocol';
 import type {
   AppendInput,
   AppendResult,
@@ -28,6 +28,7 @@ import type {
   ReapedNode,
   ReapInput,
   SessionRecord,
+  RequeueInput,
   StartInput,
   StatsSample,
   Transition,
@@ -53,7 +54,10 @@ export interface Store {
   touchVisitor(tokenHash: string, visitorId: string, ttlSeconds: number): Promise<void>;
 
   // Conversations
-  /** Creates a queued conversation; errors `already_active`, `blocked`, `queue_full`. */
+  /**
+   * Creates a queued conversation, and its long-wait timer when `longWaitAt` is given; errors
+   * `already_active`, `blocked`, `queue_full`.
+   */
   startConversation(input: StartInput): Promise<{ conversation: ConversationRecord; position: number; firstMessage?: Message }>;
   getConversation(id: string): Promise<ConversationRecord | null>;
   getConversations(ids: string[]): Promise<(ConversationRecord | null)[]>;
@@ -66,7 +70,8 @@ export interface Store {
   /** Messages with seq > afterSeq, in order. */
   readMessages(conversationId: string, afterSeq: number, limit?: number): Promise<Message[]>;
   /**
-   * Gives a queued conversation to a listener. With `manual` the listener's status may be away.
+   * Gives a queued conversation to a listener, and drops its long-wait timer. With `manual` the
+   * listener's status may be away.
    * Errors `not_found`, `already_taken`, `at_capacity`, `not_available` (offline, away, or wrong language).
    */
   assign(input: { conversationId: string; listenerId: string; manual: boolean; now: number; day: string }): Promise<Transition>;
@@ -77,13 +82,17 @@ export interface Store {
    * AppError `assign` would throw, or a StaleReadError when the conversation changed language.
    */
   assignInOrder(plan: readonly PlannedAssignment[], now: number, day: string): Promise<{ done: Transition[]; refusal?: Error }>;
-  /** Puts an active conversation back at the front of its queue; errors `not_found`, `not_yours`, `not_chatting`. */
-  requeue(input: { conversationId: string; listenerId: string; code: Extract<SystemCode, 'transferred' | 'listener_lost'>; now: number }): Promise<Transition>;
+  /**
+   * Puts an active conversation back at the front of its queue, with a new long-wait timer when
+   * `longWaitAt` is given; errors `not_found`, `not_yours`, `not_chatting`.
+   */
+  requeue(input: RequeueInput): Promise<Transition>;
   /** Hands an active conversation to another listener; errors `not_yours`, `not_available`, `at_capacity`. */
   transfer(input: { conversationId: string; fromListenerId: string; toListenerId: string; now: number }): Promise<Transition>;
   /**
-   * Ends a queued or active conversation. Ending an ended one appends no message and changes
-   * nothing but a first outcome (the wrap-up written after the visitor left) and the block.
+   * Ends a queued or active conversation and drops its long-wait timer. Ending an ended one
+   * appends no message and changes nothing but a first outcome (the wrap-up written after the
+   * visitor left) and the block.
    */
   endConversation(input: EndInput): Promise<Transition>;
   /** errors `not_found`, `not_yours`, `not_chatting` (not active). */

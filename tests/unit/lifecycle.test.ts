@@ -62,7 +62,12 @@ describe('timer leases', () => {
     expect(await h.domain.lifecycle.runDueTimers()).toBe(1);
     expect((await store.getConversation('c1'))?.state).toBe('queued');
     expect(h.notifier.of('visitor:v-c1', 'message')).toEqual([expect.objectContaining({ code: 'listener_lost' })]);
+    // The grace timer is done for good: what comes due later is each requeued chat's new long wait.
     h.clock.now += 10 * TIMER_LEASE_MS;
+    expect(await h.domain.lifecycle.runDueTimers()).toBe(2);
+    const waits = h.notifier.of('supervisors', 'alert').filter((alert) => (alert as { kind: string }).kind === 'long_wait');
+    expect(waits).toHaveLength(2);
+    expect(waits).toEqual(expect.arrayContaining(['c1', 'c2'].map((conversationId) => expect.objectContaining({ conversationId }))));
     expect(await h.domain.lifecycle.runDueTimers()).toBe(0);
   });
 

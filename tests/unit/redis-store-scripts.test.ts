@@ -7,6 +7,7 @@ import type Redis from 'ioredis';
 import { AppError } from '../../shared/errors';
 import type { RedisStore } from '../../server/store/redis/redis-store';
 import { Scripts, StaleReadError, toStoreError } from '../../server/store/redis/scripts';
+import { timerKeys } from '../../server/store/timer-keys';
 import type { StartInput } from '../../server/store/types';
 import { redisStoreFixture } from '../support/redis-store-fixture';
 
@@ -98,11 +99,12 @@ describe('startConversation script', () => {
     const stale = scripts.run(
       'startConversation',
       [keys.visitor('v1'), keys.conversation('c2'), keys.conversation('c2'), keys.messages('c2'), keys.dedup('c2'),
-        keys.queue('en'), keys.queueLanguages, keys.queueWaiting, keys.dayCounters(DAY)],
-      ['c2', 'v1', '', 'en', '', '', '0', t0, t0, 100, 60, '', '', new Date(t0).toISOString()],
+        keys.queue('en'), keys.queueLanguages, keys.queueWaiting, keys.dayCounters(DAY), keys.timers],
+      ['c2', 'v1', '', 'en', '', '', '0', t0, t0, 100, 60, '', '', new Date(t0).toISOString(), timerKeys.longWait('c2'), t0 + 300_000],
     );
     await expect(stale).rejects.toBeInstanceOf(StaleReadError);
     expect(await raw.exists(keys.conversation('c2'))).toBe(0);
+    expect(await raw.zscore(keys.timers, timerKeys.longWait('c2'))).toBeNull();
   });
 
   test('a conversation id already in use is refused as internal', async () => {
@@ -314,8 +316,8 @@ describe('assign, requeue and end across nodes', () => {
       'endConversation',
       [keys.conversation('c1'), keys.messages('c1'), keys.dedup('c1'), keys.queue('en'), keys.queueWaiting,
         keys.presence('l9'), keys.listenerConversations('l9'), keys.activeConversations, keys.flaggedConversations,
-        keys.dayCounters(DAY), keys.dayDurations(DAY), keys.visitor('v-c1')],
-      ['c1', 'l9', 'en', '', '', 'system', '', '', '', '', '', t0, new Date(t0).toISOString(), 'x', 60_000, 60],
+        keys.dayCounters(DAY), keys.dayDurations(DAY), keys.visitor('v-c1'), keys.timers],
+      ['c1', 'l9', 'en', '', '', 'system', '', '', '', '', '', t0, new Date(t0).toISOString(), 'x', 60_000, 60, timerKeys.longWait('c1')],
     );
     await expect(stale).rejects.toBeInstanceOf(StaleReadError);
     expect((await store.getConversation('c1'))?.state).toBe('active');

@@ -4,6 +4,8 @@ import { byFlagTime } from '../record-order';
 import type { ConversationRecord, StartInput, Store } from '../types';
 import { isoAt, liveEntry, pushMessage, queueItem, requireEntry, requireOwnActive } from './conversation-state';
 import type { ConversationEntry, MemoryState } from './state';
+import { timerKeys } from '../timer-keys';
+import { scheduleTimer } from './timers';
 import { Transcript } from './transcript';
 
 type ConversationMethods = Pick<
@@ -96,6 +98,7 @@ function start(state: MemoryState, input: StartInput): Awaited<ReturnType<Store[
   const visitor = state.visitors.get(input.visitorId);
   if (visitor) visitor.conversationId = record.id;
   state.stats.day(input.day).started += 1;
+  if (input.longWaitAt !== undefined) scheduleTimer(state, timerKeys.longWait(record.id), input.longWaitAt);
   const position = state.queue.rank(queueItem(record));
   if (!input.firstMessage) return { conversation: { ...record }, position };
   const { text, clientMsgId } = input.firstMessage;

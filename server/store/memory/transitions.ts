@@ -14,6 +14,8 @@ import {
   unindexActive,
 } from './conversation-state';
 import { requeuedAt } from '../queue-order';
+import { timerKeys } from '../timer-keys';
+import { cancelTimer, scheduleTimer } from './timers';
 import type { ConversationEntry, MemoryState } from './state';
 
 type TransitionMethods = Pick<Store, 'assign' | 'assignInOrder' | 'requeue' | 'transfer' | 'endConversation'>;
@@ -27,6 +29,7 @@ export function transitionMethods(state: MemoryState): TransitionMethods {
       const presence = eligibleListener(state, entry.record, input.listenerId, { manual: input.manual });
       const before = { ...entry.record };
       state.queue.remove(queueItem(entry.record));
+      cancelTimer(state, timerKeys.longWait(entry.record.id));
       giveTo(state, entry.record, presence, input.now);
       const first = countAnswer(state, entry, input.now, input.day);
       const result = transition(entry, before, pushSystem(entry, 'assigned', input.now));
@@ -61,6 +64,7 @@ export function transitionMethods(state: MemoryState): TransitionMethods {
       if (input.code === 'transferred') entry.record.releasedBy = input.listenerId;
       delete entry.record.assignedAt;
       state.queue.add(queueItem(entry.record));
+      if (input.longWaitAt !== undefined) scheduleTimer(state, timerKeys.longWait(entry.record.id), input.longWaitAt);
       return transition(entry, before, pushSystem(entry, input.code, input.now));
     },
 
@@ -151,6 +155,7 @@ function closeOut(state: MemoryState, entry: ConversationEntry, input: EndInput)
     adjustLoad(state, record.listenerId, -1);
     day.durations.push(secondsBetween(entry.answeredAt ?? record.assignedAt ?? input.now, input.now));
   }
+  cancelTimer(state, timerKeys.longWait(record.id));
   record.state = 'ended';
   record.endedAt = input.now;
   record.endedBy = input.endedBy;

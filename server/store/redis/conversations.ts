@@ -6,9 +6,15 @@ import { asHash, hashFromFlat, toConversation, toMessage } from './codec';
 import { DAY_STATS_TTL_SECONDS, execPipeline, iso, type RedisContext } from './context';
 import { byFlagTime } from '../record-order';
 import { withFreshRead } from './scripts';
+import { timerKeys } from '../timer-keys';
 
 /** Added to the score of non-urgent conversations, so every urgent one sorts first. */
 export const URGENT_BAND = 1e13;
+
+/** A script's two arguments for an optional long-wait timer: its name ('' for none) and when it is due. */
+export function longWaitArgs(conversationId: string, dueAt: number | undefined): [string, number] {
+  return dueAt === undefined ? ['', 0] : [timerKeys.longWait(conversationId), dueAt];
+}
 
 /** Where a conversation sits in its language's queue. */
 export function queueScore(urgent: boolean, queuedAt: number): number {
@@ -32,12 +38,13 @@ export class RedisConversations {
         [
           keys.visitor(input.visitorId), keys.conversation(currentId || input.conversationId),
           keys.conversation(input.conversationId), keys.messages(input.conversationId), keys.dedup(input.conversationId),
-          keys.queue(input.language), keys.queueLanguages, keys.queueWaiting, keys.dayCounters(input.day),
+          keys.queue(input.language), keys.queueLanguages, keys.queueWaiting, keys.dayCounters(input.day), keys.timers,
         ],
         [
           input.conversationId, input.visitorId, currentId, input.language, input.topic ?? '', input.ageRange ?? '',
           input.urgent ? '1' : '0', input.now, queueScore(input.urgent, input.now), input.maxQueued,
           DAY_STATS_TTL_SECONDS, input.firstMessage?.text ?? '', input.firstMessage?.clientMsgId ?? '', iso(input.now),
+          ...longWaitArgs(input.conversationId, input.longWaitAt),
         ],
       );
     });

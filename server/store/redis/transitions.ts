@@ -7,8 +7,9 @@ import { AppError } from '../../../shared/errors';
 import type { SystemCode } from '../../../shared/protocol';
 import { REQUEUE_ADVANCE_MS } from '../queue-order';
 import { SYSTEM_TEXT } from '../system-messages';
-import { URGENT_BAND } from './conversations';
-import type { EndInput, PlannedAssignment, Transition } from '../types';
+import { longWaitArgs, URGENT_BAND } from './conversations';
+import { timerKeys } from '../timer-keys';
+import type { EndInput, PlannedAssignment, RequeueInput, Transition } from '../types';
 import { toMessage, toTransitionReply } from './codec';
 import { DAY_STATS_TTL_SECONDS, iso, RECENT_WAITS_WINDOW_MS, systemMessage, type RedisContext } from './context';
 import { toStoreError, withFreshRead } from './scripts';
@@ -45,11 +46,11 @@ export class RedisTransitions {
       plan.flatMap(({ conversationId: id, listenerId, language }) => [
         keys.conversation(id), keys.messages(id), keys.queue(language), keys.queueWaiting,
         keys.presence(listenerId), keys.listenerConversations(listenerId), keys.activeConversations,
-        keys.dayCounters(day), keys.dayWaits(day), keys.recentWaits,
+        keys.dayCounters(day), keys.dayWaits(day), keys.recentWaits, keys.timers,
       ]),
       [
         now, iso(now), SYSTEM_TEXT.assigned, DAY_STATS_TTL_SECONDS, `(${now - RECENT_WAITS_WINDOW_MS}`,
-        ...plan.flatMap((a) => [a.conversationId, a.listenerId, a.language, manual ? '1' : '0']),
+        ...plan.flatMap((a) => [a.conversationId, a.listenerId, a.language, manual ? '1' : '0', timerKeys.longWait(a.conversationId)]),
       ],
     );
     if (!Array.isArray(reply) || reply.length < 1) throw new Error('Unexpected assign reply');
@@ -66,7 +67,7 @@ export class RedisTransitions {
   }
 
   /** Puts an active conversation back at the front of its queue. */
-  requeue(input: { conversationId: string; listenerId: string; code: Extract<SystemCode, 'transferred' | 'listener_lost'>; now: number }): Promise<Transition> {
+  requeue(input: RequeueInput): Promise<Transition> {
     const { keys } = this.ctx;
     const id = input.conversationId;
     return withFreshRead(async () => {
@@ -75,9 +76,12 @@ export class RedisTransitions {
         'requeue',
         [
           keys.conversation(id), keys.messages(id), keys.queue(language), keys.queueLanguages, keys.queueWaiting,
-          keys.presence(input.listenerId), keys.listenerConversations(input.listenerId), keys.activeConversations,
+          keys.presence(input.listenerId), keys.listenerConversations(input.listenerId), keys.activeConversations, keys.timers,
         ],
-        [id, input.listenerId, language, input.code, SYSTEM_TEXT[input.code], iso(input.now), REQUEUE_ADVANCE_MS, URGENT_BAND],
+        [
+          id, input.listenerId, language, input.code, SYSTEM_TEXT[input.code], iso(input.now), REQUEUE_ADVANCE_MS, URGENT_BAND,
+          ...longWaitArgs(id, input.longWaitAt),
+        ],
       );
       return this.transition(reply, input.code, input.now);
     });
@@ -110,13 +114,13 @@ export class RedisTransitions {
         [
           keys.conversation(id), keys.messages(id), keys.dedup(id), keys.queue(language), keys.queueWaiting,
           keys.presence(listenerId), keys.listenerConversations(listenerId), keys.activeConversations,
-          keys.flaggedConversations, keys.dayCounters(input.day), keys.dayDurations(input.day), keys.visitor(visitorId),
+          keys.flaggedConversations, keys.dayCounters(input.day), keys.dayDurations(input.day), keys.visitor(visitorId), keys.timers,
         ],
         [
           id, listenerId, language, input.listenerId ?? '', input.visitorId ?? '', input.endedBy, input.reason ?? '',
           input.outcome ? JSON.stringify(input.outcome.topics) : '', input.outcome?.risk ?? '', input.outcome?.note ?? '',
           input.blockVisitorUntil ?? '', input.now, iso(input.now), SYSTEM_TEXT.ended,
-          Math.max(1, Math.round(input.retentionSeconds * 1000)), DAY_STATS_TTL_SECONDS,
+          Math.max(1, Math.round(input.retentionSeconds * 1000)), DAY_STATS_TTL_SECONDS, timerKeys.longWait(id),
         ],
       );
       return this.transition(reply, 'ended', input.now);

@@ -1,6 +1,7 @@
 /** Store contract: daily statistics, timers, and acquireOnce. */
 import type { Store } from '../../../server/store/types';
-import { contractHelpers, DAY, type FixtureAccessor, OTHER_DAY, sleep } from './helpers';
+import { timerKeys } from '../../../server/store/timer-keys';
+import { contractHelpers, DAY, expectCode, type FixtureAccessor, OTHER_DAY, sleep } from './helpers';
 
 export function describeStatsAndTimers(fx: FixtureAccessor): void {
   const { start, online, assign, endInput } = contractHelpers(fx);
@@ -113,6 +114,61 @@ export function describeStatsAndTimers(fx: FixtureAccessor): void {
       await store.claimDueTimers(t0 + 1_000, 10, LEASE);
       await store.cancelTimer('j');
       expect(await store.claimDueTimers(t0 + 10 * LEASE, 10, LEASE)).toEqual([]);
+    });
+
+    describe("a conversation's long-wait timer lives while it waits", () => {
+      const WAIT = 300_000;
+      const due = async (at: number) => keysOf(await store.claimDueTimers(at, 100, LEASE));
+
+      test('starting schedules it; starting without longWaitAt schedules none', async () => {
+        await start({ conversationId: 'c1', longWaitAt: t0 + WAIT });
+        await start({ conversationId: 'c2' });
+        expect(await due(t0 + WAIT - 1)).toEqual([]);
+        expect(await due(t0 + WAIT)).toEqual([timerKeys.longWait('c1')]);
+      });
+
+      test('an answer drops it, whether by assign or by routing', async () => {
+        await start({ conversationId: 'c1', longWaitAt: t0 + WAIT });
+        await start({ conversationId: 'c2', longWaitAt: t0 + WAIT });
+        await start({ conversationId: 'c3', longWaitAt: t0 + WAIT });
+        await online('l1');
+        await assign('c1', 'l1');
+        const { done, refusal } = await store.assignInOrder([{ conversationId: 'c2', listenerId: 'l1', language: 'en' }], t0 + 6_000, DAY);
+        expect(refusal).toBeUndefined();
+        expect(done).toHaveLength(1);
+        expect(await due(t0 + WAIT)).toEqual([timerKeys.longWait('c3')]);
+      });
+
+      test('an end drops it, in the queue or after an answer', async () => {
+        await start({ conversationId: 'c1', longWaitAt: t0 + WAIT });
+        await start({ conversationId: 'c2', longWaitAt: t0 + WAIT });
+        await store.endConversation(endInput('c1', { endedBy: 'visitor', visitorId: 'v-c1' }));
+        // One scheduled by hand stands for a timer left from before answers dropped it.
+        await online('l1');
+        await assign('c2', 'l1');
+        await store.scheduleTimer(timerKeys.longWait('c2'), t0 + WAIT);
+        await store.endConversation(endInput('c2', { listenerId: 'l1' }));
+        expect(await due(t0 + WAIT)).toEqual([]);
+      });
+
+      test('a requeue starts it again when asked to, from the requeue', async () => {
+        await start({ conversationId: 'c1', longWaitAt: t0 + WAIT });
+        await start({ conversationId: 'c2', longWaitAt: t0 + WAIT });
+        await online('l1');
+        await assign('c1', 'l1');
+        await assign('c2', 'l1');
+        await store.requeue({ conversationId: 'c1', listenerId: 'l1', code: 'listener_lost', now: t0 + 60_000, longWaitAt: t0 + 60_000 + WAIT });
+        await store.requeue({ conversationId: 'c2', listenerId: 'l1', code: 'transferred', now: t0 + 60_000 });
+        expect(await due(t0 + 60_000 + WAIT - 1)).toEqual([]);
+        expect(await due(t0 + 60_000 + WAIT)).toEqual([timerKeys.longWait('c1')]);
+      });
+
+      test('a refused assignment keeps it', async () => {
+        await start({ conversationId: 'c1', longWaitAt: t0 + WAIT });
+        await online('l1', { languages: ['fr'] });
+        await expectCode(assign('c1', 'l1'), 'not_available');
+        expect(await due(t0 + WAIT)).toEqual([timerKeys.longWait('c1')]);
+      });
     });
 
     test('concurrent claims lease each due key exactly once', async () => {

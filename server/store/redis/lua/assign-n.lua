@@ -2,9 +2,9 @@
   Gives queued conversations to listeners, in order, each with its 'assigned' system message.
   Stops at the first refusal, keeping the assignments made before it: routing plans from a
   snapshot, and once one step of the plan is refused the rest is stale too. A single assignment
-  (a listener's accept) is a batch of one.
+  (a listener's accept) is a batch of one. An assigned conversation's long-wait timer is dropped.
 
-  KEYS, ten for each assignment i (k = 10 * (i - 1)):
+  KEYS, eleven for each assignment i (k = 11 * (i - 1)):
   KEYS[k+1]  conversation hash
   KEYS[k+2]  conversation message stream
   KEYS[k+3]  queue of the conversation's language
@@ -15,17 +15,19 @@
   KEYS[k+8]  today's counters
   KEYS[k+9]  today's waits list
   KEYS[k+10] recent waits sorted set
+  KEYS[k+11] cluster timers (sorted set)
 
   ARGV[1]  now (epoch ms)
   ARGV[2]  now as an ISO string
   ARGV[3]  system message text
   ARGV[4]  ttl of today's statistics (seconds)
   ARGV[5]  recent waits older than this score are trimmed (exclusive range bound)
-  then four for each assignment i (a = 5 + 4 * (i - 1)):
+  then five for each assignment i (a = 5 + 5 * (i - 1)):
   ARGV[a+1]  conversation id
   ARGV[a+2]  listener id
   ARGV[a+3]  the conversation's language as read by the caller
   ARGV[a+4]  manual ('1': the listener's status may be away)
+  ARGV[a+5]  the conversation's long-wait timer
 
   Returns { refusal, reply of each assignment made }: refusal is '' when all were made, else the
   first one's error (STALE changed, APP not_found, APP already_taken, APP not_available,
@@ -36,7 +38,7 @@
 local now, nowIso, text, statsTtl, trimBelow = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 
 local function assign(k, a)
-  local id, listenerId, language, manual = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4]
+  local id, listenerId, language, manual, longWait = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5]
   local conv = redis.call('HMGET', KEYS[k + 1], 'state', 'language', 'startedAt', 'answeredAt', 'listenerId')
   if not conv[1] then return 'APP not_found' end
   if conv[2] ~= language then return 'STALE changed' end
@@ -54,6 +56,7 @@ local function assign(k, a)
   if load >= tonumber(p[3] or '0') then return 'APP at_capacity' end
 
   if redis.call('ZREM', KEYS[k + 3], id) == 1 then redis.call('DECR', KEYS[k + 4]) end
+  redis.call('ZREM', KEYS[k + 11], longWait)
   redis.call('HSET', KEYS[k + 1], 'state', 'active', 'listenerId', listenerId, 'assignedAt', now)
   redis.call('HDEL', KEYS[k + 1], 'releasedBy')
   -- Only the first answer counts, so a conversation that comes back from a requeue is not counted twice.
@@ -78,8 +81,8 @@ local function assign(k, a)
 end
 
 local replies = { '' }
-for i = 1, #KEYS / 10 do
-  local refusal, reply = assign(10 * (i - 1), 5 + 4 * (i - 1))
+for i = 1, #KEYS / 11 do
+  local refusal, reply = assign(11 * (i - 1), 5 + 5 * (i - 1))
   if refusal then
     replies[1] = refusal
     break

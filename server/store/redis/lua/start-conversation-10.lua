@@ -1,5 +1,6 @@
 --[[
-  Creates a queued conversation for a visitor, with an optional first message as seq 1.
+  Creates a queued conversation for a visitor, with an optional first message as seq 1 and an
+  optional long-wait timer (dropped by assign and end).
 
   KEYS[1] visitor hash
   KEYS[2] the visitor's current conversation hash (the new one's when the visitor has none)
@@ -10,6 +11,7 @@
   KEYS[7] set of queued languages
   KEYS[8] total waiting counter
   KEYS[9] today's counters
+  KEYS[10] cluster timers (sorted set)
 
   ARGV[1]  conversation id
   ARGV[2]  visitor id
@@ -25,6 +27,8 @@
   ARGV[12] first message text ('' for none)
   ARGV[13] first message clientMsgId ('' for none)
   ARGV[14] now as an ISO string
+  ARGV[15] the conversation's long-wait timer ('' for none)
+  ARGV[16] when that timer is due (epoch ms)
 
   Returns { position in the queue, seq of the first message or 0, conversation HGETALL }.
   Errors: STALE (current conversation changed since read), APP already_active, APP blocked,
@@ -71,4 +75,5 @@ redis.call('INCR', KEYS[8])
 redis.call('HINCRBY', KEYS[9], 'started', 1)
 redis.call('EXPIRE', KEYS[9], ARGV[11])
 if visitorExists then redis.call('HSET', KEYS[1], 'conversationId', ARGV[1]) end
+if ARGV[15] ~= '' then redis.call('ZADD', KEYS[10], ARGV[16], ARGV[15]) end
 return { redis.call('ZRANK', KEYS[6], ARGV[1]) + 1, firstSeq, redis.call('HGETALL', KEYS[3]) }

@@ -3,7 +3,7 @@
   server/store/queue-order.ts) and appends a system message ('transferred' or 'listener_lost').
   A listener who gave it back on purpose ('transferred') is remembered, so routing does not offer
   it to them again; a lost connection is not held against them: they may be the only one who
-  speaks the language.
+  speaks the language. An optional long-wait timer starts again: the visitor waits again.
 
   KEYS[1] conversation hash
   KEYS[2] conversation message stream
@@ -13,6 +13,7 @@
   KEYS[6] listener presence hash
   KEYS[7] listener's conversation set
   KEYS[8] set of active conversations
+  KEYS[9] cluster timers (sorted set)
 
   ARGV[1] conversation id
   ARGV[2] listener id
@@ -22,6 +23,8 @@
   ARGV[6] now as an ISO string
   ARGV[7] requeue advance in ms
   ARGV[8] score band added for non-urgent conversations
+  ARGV[9] the conversation's long-wait timer ('' for none)
+  ARGV[10] when that timer is due (epoch ms)
 
   Returns { previous state, previous listener id, seq of the system message, conversation HGETALL }.
   Errors: STALE, APP not_found, APP not_chatting (not active), APP not_yours.
@@ -43,6 +46,7 @@ redis.call('SADD', KEYS[4], ARGV[3])
 redis.call('INCR', KEYS[5])
 redis.call('SREM', KEYS[8], ARGV[1])
 redis.call('SREM', KEYS[7], ARGV[1])
+if ARGV[9] ~= '' then redis.call('ZADD', KEYS[9], ARGV[10], ARGV[9]) end
 if redis.call('EXISTS', KEYS[6]) == 1 then
   redis.call('HSET', KEYS[6], 'load', redis.call('SCARD', KEYS[7]))
 end

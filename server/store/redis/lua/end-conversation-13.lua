@@ -1,7 +1,7 @@
 --[[
   Ends a queued or active conversation: leaves the queue (counted abandoned) or frees the listener
   (duration recorded), appends the 'ended' system message, optionally blocks the visitor, and
-  makes the transcript expire after the retention period. Ending an ended one changes nothing but
+  makes the transcript expire after the retention period; drops the long-wait timer. Ending an ended one changes nothing but
   the wrap-up (kept if none was saved yet: a listener writes it after the visitor left) and the
   block.
 
@@ -17,6 +17,7 @@
   KEYS[10] today's counters
   KEYS[11] today's durations list
   KEYS[12] visitor hash
+  KEYS[13] cluster timers (sorted set)
 
   ARGV[1]  conversation id
   ARGV[2]  listener id as read by the caller ('' for none)
@@ -34,6 +35,7 @@
   ARGV[14] system message text
   ARGV[15] transcript retention (ms)
   ARGV[16] ttl of today's statistics (seconds)
+  ARGV[17] the conversation's long-wait timer
 
   Returns { previous state, previous listener id or '', seq of the system message or 0, conversation HGETALL }.
   Errors: STALE, APP not_found, APP not_yours, APP not_chatting.
@@ -83,6 +85,7 @@ end
 redis.call('HINCRBY', KEYS[10], 'ended', 1)
 redis.call('EXPIRE', KEYS[10], ARGV[16])
 redis.call('SREM', KEYS[9], ARGV[1])
+redis.call('ZREM', KEYS[13], ARGV[17])
 
 redis.call('HSET', KEYS[1], 'state', 'ended', 'endedAt', ARGV[12], 'endedBy', ARGV[6])
 if ARGV[7] ~= '' then redis.call('HSET', KEYS[1], 'reason', ARGV[7]) end
