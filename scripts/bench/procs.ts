@@ -102,7 +102,7 @@ export async function cpuSeconds(pid: number | undefined): Promise<number> {
 }
 
 /** A process's CPU split (seconds in user space and in the kernel) and its read and write system
- * calls so far (/proc/PID/stat and /proc/PID/io); null when unknown. */
+ * calls so far (/proc/PID/stat and /proc/PID/io). */
 export interface ProcCounters {
   user: number;
   system: number;
@@ -112,6 +112,7 @@ export interface ProcCounters {
   writeCalls: number;
 }
 
+/** The process's counters so far; null when unknown (no such process, or no /proc). */
 export async function procCounters(pid: number | undefined): Promise<ProcCounters | null> {
   if (pid === undefined) return null;
   try {
@@ -122,7 +123,9 @@ export async function procCounters(pid: number | undefined): Promise<ProcCounter
       user: Number(fields[11]) / 100,
       system: Number(fields[12]) / 100,
       mainThread: (Number(main[11]) + Number(main[12])) / 100,
-      readCalls: Number(io.syscr), writeCalls: Number(io.syscw) };
+      readCalls: Number(io.syscr),
+      writeCalls: Number(io.syscw),
+    };
   } catch {
     return null;
   }

@@ -49,7 +49,7 @@ export function add(map: Map<string, number>, key: string, value: number): void 
 }
 
 /** The `n` largest entries as shares of `total`; with `perUnit`, also each entry times `perUnit`
- * (a CPU profile's samples as microseconds a message). */
+ * (a CPU profile's microseconds, per message). */
 export function top(map: Map<string, number>, total: number, n: number, perUnit?: number): string[] {
   const unit = (v: number) => (perUnit === undefined ? '' : `${(v * perUnit).toFixed(2).padStart(7)} µs`);
   return [...map.entries()]
@@ -92,9 +92,10 @@ function inclusiveOwn(profile: CpuProfile, byId: Map<number, ProfileNode>, selfU
 }
 
 /**
- * Microseconds of each node's own time. A sample stands for the time until the next one: samples
- * are not evenly spaced (the profiler's thread waits while the main thread is in some native
- * code), so counting them would misweigh busy and idle stretches.
+ * Microseconds of each node's own time. A sample stands for the time until the next one. Samples
+ * are not evenly spaced (a relay at 70% idle, sampled every 250 µs, had one every 533 µs on
+ * average), so counting them would misweigh busy and idle stretches. Without time deltas, each
+ * sample counts the profile's length over the number of samples.
  */
 function selfTimes(profile: CpuProfile): Map<number, number> {
   const out = new Map<number, number>();

@@ -1,8 +1,9 @@
 /**
  * Benchmark-only IPC hooks for a server process forked by the harness: answers `memory` (after a
  * forced GC when the process runs with --expose-gc), `heap-sampling` (a sampling heap profile of a
- * window the harness chooses), `cpu-window` (a CPU profile of such a window) and `exit` (a normal exit, so --cpu-prof writes its profile). When
- * the harness goes away, the server goes too: no orphans.
+ * window the harness chooses), `cpu-window` (a CPU profile of such a window) and `exit` (a normal
+ * exit, so --cpu-prof writes its profile). When the harness goes away, the server goes too: no
+ * orphans.
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
