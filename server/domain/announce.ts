@@ -40,10 +40,12 @@ export class Announcer {
     const messages = t.history ?? (await afterCommit(this.ctx, 'read history', this.ctx.store.readMessages(c.id, 0), undefined));
     const { notifier } = this.ctx;
     // The listener first, before the visitor can answer the greeting: a message that reached the
-    // console before its conversation would wait there for the next one to reveal the gap.
+    // console before its conversation would wait there for the next one to reveal the gap. The
+    // visitor's 'assigned' line goes in the same turn, before the name is read: otherwise the
+    // listener's first words could reach the visitor ahead of it, out of seq order.
     notifier.toListener(c.listenerId, exceptSocketId, 'chat:assigned', { conversation: conversationView(c, this.ctx.clock(), messages) });
-    const displayName = await name;
     if (t.message) notifier.toVisitor(c.visitorId, 'message', t.message);
+    const displayName = await name;
     notifier.toVisitor(c.visitorId, 'chat:assigned', { conversationId: c.id, listener: { displayName } });
     notifier.visitorSession(c.visitorId, visitorState(c, { listenerName: displayName }));
     if (t.previousListenerId && t.previousListenerId !== c.listenerId) {
