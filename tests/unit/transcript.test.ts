@@ -27,20 +27,20 @@ describe('in-process transcript (off the heap)', () => {
     const t = new Transcript('c1');
     t.push({ from: 'visitor', text: 'a', at, clientMsgId: 'same' });
     t.push({ from: 'listener', text: 'b', at, clientMsgId: 'other' });
-    expect(t.seqOf('visitor', 'same')).toBe(1);
-    expect(t.seqOf('listener', 'same')).toBeUndefined();
-    expect(t.seqOf('listener', 'other')).toBe(2);
-    expect(t.seqOf('visitor', 'missing')).toBeUndefined();
+    expect(t.sentBy('visitor', 'same')).toEqual({ conversationId: 'c1', seq: 1, from: 'visitor', text: 'a', at, clientMsgId: 'same' });
+    expect(t.sentBy('listener', 'same')).toBeUndefined();
+    expect(t.sentBy('listener', 'other')?.seq).toBe(2);
+    expect(t.sentBy('visitor', 'missing')).toBeUndefined();
   });
 
   it('never takes a hash collision for a retry, and still finds both ids', () => {
     expect(hashId('m-329599')).toBe(hashId('m-532382'));
     const t = new Transcript('c1');
     t.push({ from: 'visitor', text: 'first', at, clientMsgId: 'm-329599' });
-    expect(t.seqOf('visitor', 'm-532382')).toBeUndefined();
+    expect(t.sentBy('visitor', 'm-532382')).toBeUndefined();
     t.push({ from: 'visitor', text: 'second', at, clientMsgId: 'm-532382' });
-    expect(t.seqOf('visitor', 'm-329599')).toBe(1);
-    expect(t.seqOf('visitor', 'm-532382')).toBe(2);
+    expect(t.sentBy('visitor', 'm-329599')?.seq).toBe(1);
+    expect(t.sentBy('visitor', 'm-532382')).toMatchObject({ seq: 2, text: 'second', clientMsgId: 'm-532382' });
   });
 
   it('keeps every message across many buffer growths', () => {
@@ -49,7 +49,7 @@ describe('in-process transcript (off the heap)', () => {
     expect(t.length).toBe(3000);
     expect(t.get(1)?.text).toBe('message 1 é');
     expect(t.get(2999)?.text).toBe(`message 2999 ${'é'.repeat(2999 % 50)}`);
-    expect(t.seqOf('visitor', 'k1234')).toBe(1234);
+    expect(t.sentBy('visitor', 'k1234')?.seq).toBe(1234);
   });
 
   it('keeps messages whole at chunk edges: exact fits, near misses and messages longer than a chunk', () => {
@@ -65,7 +65,7 @@ describe('in-process transcript (off the heap)', () => {
     texts.forEach((text, i) => t.push({ from: 'visitor', text, at, clientMsgId: `c${i}` }));
     expect(t.slice(0).map((m) => m.text)).toEqual(texts);
     expect(t.get(400)?.text).toBe(texts[399]);
-    expect(t.seqOf('visitor', 'c123')).toBe(124);
+    expect(t.sentBy('visitor', 'c123')?.seq).toBe(124);
   });
 
   it('wipes: nothing left to read or match, and the bytes it held are zeros', () => {
@@ -88,7 +88,7 @@ describe('in-process transcript (off the heap)', () => {
     expect(allocated.every((b) => b.every((byte) => byte === 0))).toBe(true);
     expect(t.length).toBe(0);
     expect(t.slice(0)).toEqual([]);
-    expect(t.seqOf('visitor', 'a1')).toBeUndefined();
+    expect(t.sentBy('visitor', 'a1')).toBeUndefined();
   });
 
   it('wipes: nothing left to read or match', () => {
@@ -97,7 +97,7 @@ describe('in-process transcript (off the heap)', () => {
     t.wipe();
     expect(t.length).toBe(0);
     expect(t.slice(0)).toEqual([]);
-    expect(t.seqOf('visitor', 'a')).toBeUndefined();
+    expect(t.sentBy('visitor', 'a')).toBeUndefined();
   });
 });
 

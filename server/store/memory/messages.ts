@@ -13,8 +13,7 @@ export function messageMethods(state: MemoryState): MessageMethods {
     async appendMessage(input) {
       const entry = requireEntry(state, input.conversationId);
       checkSender(entry.record, input);
-      const seq = entry.transcript.seqOf(input.from, input.clientMsgId);
-      const original = seq === undefined ? undefined : entry.transcript.get(seq);
+      const original = entry.transcript.sentBy(input.from, input.clientMsgId);
       // A retry answers the original even when the state moved on since, so no send is lost or doubled.
       if (original) return appendResult(entry, original, true);
       checkState(entry.record, input);

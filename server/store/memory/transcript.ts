@@ -71,11 +71,15 @@ export class Transcript {
     return { conversationId: this.conversationId, seq, ...fields };
   }
 
-  /** The seq a sender's clientMsgId was stored under, if it was. */
-  seqOf(from: Sender, clientMsgId: string): number | undefined {
+  /** The message a sender stored under this clientMsgId, if any (read once: a retry's answer). */
+  sentBy(from: Sender, clientMsgId: string): Message | undefined {
     const seq = this.sent[from].get(hashId(clientMsgId));
-    if (seq !== undefined && this.stored(seq).clientMsgId === clientMsgId) return seq;
-    return this.collided?.get(`${from}:${clientMsgId}`);
+    if (seq !== undefined) {
+      const stored = this.stored(seq);
+      if (stored.clientMsgId === clientMsgId) return this.message(seq, stored);
+    }
+    const collided = this.collided?.get(`${from}:${clientMsgId}`);
+    return collided === undefined ? undefined : this.message(collided);
   }
 
   /** Messages with seq in (start, end], in order; all after `start` without an end. */
@@ -164,7 +168,7 @@ export class Transcript {
     }
   }
 
-  private message(seq: number): Message {
-    return { conversationId: this.conversationId, seq, ...this.stored(seq) };
+  private message(seq: number, stored: Stored = this.stored(seq)): Message {
+    return { conversationId: this.conversationId, seq, ...stored };
   }
 }
