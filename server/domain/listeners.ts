@@ -1,7 +1,7 @@
 /** What listeners (and supervisors taking chats) can do with conversations. */
 import { AppError } from '../../shared/errors';
 import type { ConversationView, FlagLevel, ListenerStatus, Message, User } from '../../shared/protocol';
-import type { Outcome, PresenceRecord } from '../store/types';
+import type { AppendResult, Outcome, PresenceRecord } from '../store/types';
 import { afterCommit } from './after-commit';
 import type { Announcer } from './announce';
 import { dayOf, endTimes, iso, longWaitAt, type DomainContext } from './context';
@@ -69,16 +69,21 @@ export class ListenerService {
 
   /**
    * Stores and relays a message to the visitor. Another open console of the same listener is not
-   * sent a copy (one broadcast per message): it sees the gap in `seq` and syncs.
+   * sent a copy (one broadcast per message): it sees the gap in `seq` and syncs. One promise
+   * step, no await: this runs for every message.
    */
-  async send(userId: string, conversationId: string, clientMsgId: string, text: string): Promise<Message> {
-    const r = await this.ctx.store.appendMessage({ conversationId, from: 'listener', senderId: userId, text, clientMsgId, now: this.ctx.clock() });
+  send(userId: string, conversationId: string, clientMsgId: string, text: string): Promise<Message> {
+    const appended = this.ctx.store.appendMessage({ conversationId, from: 'listener', senderId: userId, text, clientMsgId, now: this.ctx.clock() });
+    return appended.then(this.relayToVisitor);
+  }
+
+  private readonly relayToVisitor = (r: AppendResult): Message => {
     if (!r.duplicate) {
       this.ctx.metrics.messagesRelayed.listener += 1;
       this.ctx.notifier.toVisitor(r.visitorId, 'message', r.message);
     }
     return r.message;
-  }
+  };
 
   async sync(userId: string, conversationId: string, afterSeq: number): Promise<Message[]> {
     await this.own(userId, conversationId);

@@ -97,22 +97,23 @@ export class VisitorService {
     return { conversationId: conversation.id, position, estimatedWaitSeconds };
   }
 
-  /** Stores and relays a message; a repeated clientMsgId answers the original seq and relays nothing. */
-  async send(visitorId: string, conversationId: string | undefined, clientMsgId: string, text: string): Promise<Message> {
-    if (!conversationId) throw new AppError('not_chatting');
-    let r: AppendResult;
-    try {
-      r = await this.ctx.store.appendMessage({ conversationId, from: 'visitor', senderId: visitorId, text, clientMsgId, now: this.ctx.clock() });
-    } catch (err) {
-      // For the visitor an expired conversation is simply no conversation.
-      throw err instanceof AppError && err.code === 'not_found' ? new AppError('not_chatting') : err;
-    }
+  /**
+   * Stores and relays a message; a repeated clientMsgId answers the original seq and relays nothing.
+   * One promise step, no await: this runs for every message.
+   */
+  send(visitorId: string, conversationId: string | undefined, clientMsgId: string, text: string): Promise<Message> {
+    if (!conversationId) return Promise.reject(new AppError('not_chatting'));
+    const appended = this.ctx.store.appendMessage({ conversationId, from: 'visitor', senderId: visitorId, text, clientMsgId, now: this.ctx.clock() });
+    return appended.then(this.relayToListener, asVisitorError);
+  }
+
+  private readonly relayToListener = (r: AppendResult): Message => {
     if (!r.duplicate) {
       this.ctx.metrics.messagesRelayed.visitor += 1;
       if (r.listenerId) this.ctx.notifier.toListener(r.listenerId, null, 'message', r.message);
     }
     return r.message;
-  }
+  };
 
   /** Messages after `afterSeq` of one of the visitor's own conversations. */
   async sync(visitorId: string, conversationId: string, afterSeq: number): Promise<Message[]> {
@@ -147,4 +148,9 @@ export class VisitorService {
     if (c?.state !== 'active' || c.visitorId !== visitorId || !c.listenerId) return;
     this.ctx.notifier.toListener(c.listenerId, null, 'typing', { conversationId, from: 'visitor', isTyping });
   }
+}
+
+/** For the visitor an expired conversation is simply no conversation. */
+function asVisitorError(err: unknown): never {
+  throw err instanceof AppError && err.code === 'not_found' ? new AppError('not_chatting') : err;
 }

@@ -1,6 +1,7 @@
 /**
  * The one way socket events are handled: validate the payload with its zod schema, run the
- * domain call, answer `{ ok: true, ...result }` or `{ ok: false, error }`. Nothing thrown escapes:
+ * domain call, answer `{ ok: true, ...result }` (or the handler's own acknowledgement) or
+ * `{ ok: false, error }`. Nothing thrown escapes:
  * expected failures carry their code, anything else is logged (without payload) and answered
  * `internal`.
  */
@@ -8,6 +9,7 @@ import type { Logger } from 'pino';
 import type { Socket } from 'socket.io';
 import type { z } from 'zod';
 import { AppError, ERROR_MESSAGES, toWireError } from '../../shared/errors';
+import type { Message } from '../../shared/protocol';
 import { normaliseText } from '../../shared/schemas';
 import { errorSummary } from '../logger';
 
@@ -54,30 +56,45 @@ export interface HandlerDeps {
   inflight: Inflight;
 }
 
-/** Registers `event` on the socket: payload checked by `schema`, then `run`. */
-export function on<S extends z.ZodType>(
+/** The usual acknowledgement: `{ ok: true }` with the result's fields. */
+const okWith = (result: object | void): object => ({ ok: true, ...(result ?? {}) });
+
+/** The acknowledgement of a stored message (`message:send` on both namespaces). */
+export const sentAck = (message: Message): object => ({ ok: true, seq: message.seq, at: message.at });
+
+/**
+ * Registers `event` on the socket: payload checked by `schema`, then `run`, which may also throw at
+ * once; its result is acknowledged by `ack` (by default `{ ok: true, ...result }`).
+ */
+export function on<S extends z.ZodType, R extends object | void = object | void>(
   socket: Socket,
   deps: HandlerDeps,
   event: string,
   schema: S,
-  run: (payload: z.infer<S>) => Promise<object | void>,
+  run: (payload: z.infer<S>) => Promise<R>,
+  ack: (result: R) => object = okWith,
 ): void {
   socket.on(event, (first: unknown, second: unknown) => {
     // `emit(event, callback)` with no payload puts the callback first.
     const noPayload = typeof first === 'function' && second === undefined;
-    const ack = noPayload ? first : second;
-    const reply: Ack | null = typeof ack === 'function' ? (ack as Ack) : null;
+    const callback = noPayload ? first : second;
+    const reply: Ack | null = typeof callback === 'function' ? (callback as Ack) : null;
     const parsed = schema.safeParse(noPayload || first === undefined ? {} : first);
     if (!parsed.success) {
       reply?.({ ok: false, error: { code: 'invalid_payload', message: ERROR_MESSAGES.invalid_payload } });
       return;
     }
-    const work = run(parsed.data);
+    let work: Promise<R>;
+    try {
+      work = run(parsed.data);
+    } catch (err) {
+      work = Promise.reject(err);
+    }
     deps.inflight.begin();
     work.then(
       (result) => {
         deps.inflight.end();
-        reply?.({ ok: true, ...(result ?? {}) });
+        reply?.(ack(result));
       },
       (err: unknown) => {
         deps.inflight.end();

@@ -3,7 +3,7 @@ import type { Namespace, Socket } from 'socket.io';
 import type { CannedResponse } from '../../shared/protocol';
 import { cannedFor } from '../http/canned';
 import type { SocketDeps } from './deps';
-import { errorSummary, messageText, on } from './handler';
+import { errorSummary, messageText, on, sentAck } from './handler';
 import { rooms } from './rooms';
 import { staffAuth, staffOf } from './staff-auth';
 
@@ -52,12 +52,18 @@ function registerHandlers(socket: Socket, deps: SocketDeps): void {
 
   on(socket, deps, 'status:set', s.statusSet, async (p) => listeners.setStatus(user.id, p.status));
   on(socket, deps, 'chat:accept', s.chatAccept, async (p) => ({ conversation: await listeners.accept(user.id, p.conversationId, socket.id) }));
-  on(socket, deps, 'message:send', s.messageSend, async (p) => {
-    const text = messageText(p.text, max);
-    deps.limits.listenerMessage(user.id);
-    const message = await listeners.send(user.id, p.conversationId, p.clientMsgId, text);
-    return { seq: message.seq, at: message.at };
-  });
+  on(
+    socket,
+    deps,
+    'message:send',
+    s.messageSend,
+    (p) => {
+      const text = messageText(p.text, max);
+      deps.limits.listenerMessage(user.id);
+      return listeners.send(user.id, p.conversationId, p.clientMsgId, text);
+    },
+    sentAck,
+  );
   on(socket, deps, 'typing', s.typing, async (p) => {
     if (deps.limits.typing(user.id)) await listeners.typing(user.id, p.conversationId, p.isTyping);
   });

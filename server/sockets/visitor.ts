@@ -2,9 +2,10 @@
 import type { Namespace, Socket } from 'socket.io';
 import type { z } from 'zod';
 import { AppError } from '../../shared/errors';
+import type { Message } from '../../shared/protocol';
 import { socketAddressKey } from './address';
 import type { SocketDeps } from './deps';
-import { errorSummary, messageText, on } from './handler';
+import { errorSummary, messageText, on, sentAck } from './handler';
 import type { VisitorSocketData } from './notifier';
 import { rooms } from './rooms';
 
@@ -85,12 +86,18 @@ function registerHandlers(socket: Socket, deps: SocketDeps): void {
     return started;
   });
 
-  on(socket, deps, 'message:send', s.messageSend, async (p) => {
-    const text = messageText(p.text, max);
-    deps.limits.visitorMessage(data.visitorId, data.address);
-    const message = await sendWithCurrentConversation(socket, deps, p.clientMsgId, text);
-    return { seq: message.seq, at: message.at };
-  });
+  on(
+    socket,
+    deps,
+    'message:send',
+    s.messageSend,
+    (p) => {
+      const text = messageText(p.text, max);
+      deps.limits.visitorMessage(data.visitorId, data.address);
+      return sendWithCurrentConversation(socket, deps, p.clientMsgId, text);
+    },
+    sentAck,
+  );
 
   on(socket, deps, 'typing', s.typing, async (p) => {
     if (deps.limits.typing(data.visitorId)) await visitors.typing(data.visitorId, data.conversationId, p.isTyping);
@@ -124,18 +131,20 @@ async function startChat(socket: Socket, deps: SocketDeps, p: z.infer<SocketDeps
 
 /**
  * Sends on the conversation this socket knows; if that is stale (the visitor started another
- * one from a second socket), looks the current one up once and tries again.
+ * one from a second socket), looks the current one up once and tries again. A promise step, not
+ * an await, on the path of every message.
  */
-async function sendWithCurrentConversation(socket: Socket, deps: SocketDeps, clientMsgId: string, text: string) {
+function sendWithCurrentConversation(socket: Socket, deps: SocketDeps, clientMsgId: string, text: string): Promise<Message> {
   const data = dataOf(socket);
-  const { visitors } = deps.domain;
-  try {
-    return await visitors.send(data.visitorId, data.conversationId, clientMsgId, text);
-  } catch (err) {
-    if (!(err instanceof AppError) || err.code !== 'not_chatting') throw err;
-    const visitor = await deps.domain.ctx.store.getVisitor(data.visitorId);
-    if (!visitor?.conversationId || visitor.conversationId === data.conversationId) throw err;
-    data.conversationId = visitor.conversationId;
-    return visitors.send(data.visitorId, data.conversationId, clientMsgId, text);
-  }
+  const sent = deps.domain.visitors.send(data.visitorId, data.conversationId, clientMsgId, text);
+  return sent.catch((err: unknown) => sendOnCurrentConversation(socket, deps, clientMsgId, text, err));
+}
+
+async function sendOnCurrentConversation(socket: Socket, deps: SocketDeps, clientMsgId: string, text: string, err: unknown): Promise<Message> {
+  if (!(err instanceof AppError) || err.code !== 'not_chatting') throw err;
+  const data = dataOf(socket);
+  const visitor = await deps.domain.ctx.store.getVisitor(data.visitorId);
+  if (!visitor?.conversationId || visitor.conversationId === data.conversationId) throw err;
+  data.conversationId = visitor.conversationId;
+  return deps.domain.visitors.send(data.visitorId, data.conversationId, clientMsgId, text);
 }

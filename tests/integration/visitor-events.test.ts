@@ -201,6 +201,23 @@ describe.each(STORES)('visitor events on the %s store', (kind) => {
       expect(await visitorSays(v, 'after the end')).toMatchObject({ ok: false, error: { code: 'not_chatting' } });
     });
 
+    it("goes to the visitor's current conversation when the socket still knows an earlier one", async () => {
+      const t = await apps.start();
+      const v = await joinAsVisitor(t.url);
+      const earlier = await startChat(v);
+      expect((await ack<Answer>(v.socket, 'chat:end', {})).ok).toBe(true);
+      const current = await startChat(v);
+      // The server side of this socket missed the change, as one on another node can for a moment.
+      const data = t.app.io.of('/visitor').sockets.get(v.socket.id ?? '')?.data as { conversationId?: string } | undefined;
+      expect(data?.conversationId).toBe(current);
+      data!.conversationId = earlier;
+
+      expect(await visitorSays(v, 'still there?')).toMatchObject({ ok: true, seq: 1 });
+      expect(data?.conversationId).toBe(current);
+      const sync = await ack<SyncAnswer>(v.socket, 'sync', { conversationId: current, afterSeq: 0 });
+      expect((sync.messages ?? []).map((m) => m.text)).toEqual(['still there?']);
+    });
+
     it('is refused with too_long past MAX_MESSAGE_LENGTH, counted after trimming', async () => {
       const t = await apps.start({ MAX_MESSAGE_LENGTH: '10' });
       const v = await joinAsVisitor(t.url);

@@ -113,6 +113,19 @@ export class TimerFreeRateLimiter extends RateLimiterMemory {
   }
 
   /**
+   * The key as given, without the library's `${keyPrefix}:` in front: the prefix keeps limiters
+   * apart in a shared store, and this storage belongs to one limiter. The counting paths run on
+   * every message, and a prefixed key is a new string to build and hash on each lookup.
+   */
+  override getKey(key: string | number): string {
+    return String(key);
+  }
+
+  override parseKey(rlKey: string): string {
+    return rlKey;
+  }
+
+  /**
    * `consume(key, points)` at once, without a promise or an answer object, for the paths that
    * count every message: 0 when the points were within the limit, otherwise the ms until the
    * window ends (1 for a window that never ends: `RateLimitedError.after` makes either 1 s).
