@@ -6,6 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ConcurrencyResult } from './concurrency';
 import { machineLine, type Machine } from './machine';
 import { concurrencyTable, figuresTable, healthNotes, type Round } from './report';
+import { stallLine } from './stalls';
 
 const START = '<!-- bench:results:start -->';
 const END = '<!-- bench:results:end -->';
@@ -38,6 +39,12 @@ function redisSection(rounds: Round[]): string[] {
   ];
 }
 
+function stallSection(rounds: Round[]): string[] {
+  const probes = rounds.flatMap((r, i) => (r.stalls ? [`- before round ${i + 1}: ${stallLine(r.stalls)}`] : []));
+  if (probes.length === 0) return [];
+  return ['', '### The machine\'s own stalls (`scripts/bench/stalls.ts`)', '', ...probes];
+}
+
 /** The generated block: machine, run parameters, tables and run-health notes. */
 export function resultsBlock(s: RunSummary): string {
   const notes = healthNotes(s.rounds);
@@ -53,6 +60,7 @@ export function resultsBlock(s: RunSummary): string {
     '',
     figuresTable(s.rounds),
     ...redisSection(s.rounds),
+    ...stallSection(s.rounds),
   ];
   if (s.concurrency.length) lines.push('', '### Concurrent conversations (a message every 10 s a side)', '', concurrencyTable(s.concurrency));
   if (notes.length) lines.push('', '### Run health', '', ...notes.map((n) => `- ${n}`));

@@ -131,13 +131,13 @@ export async function procCounters(pid: number | undefined): Promise<ProcCounter
   }
 }
 
-/** Busy and total jiffies of the whole machine, from /proc/stat. */
-export async function machineTicks(): Promise<{ busy: number; total: number }> {
+/** Busy, stolen (by the hypervisor) and total jiffies of the whole machine, from /proc/stat. */
+export async function machineTicks(): Promise<{ busy: number; steal: number; total: number }> {
   const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0];
   const v = line.trim().split(/\s+/).slice(1).map(Number);
   const total = v.reduce((a, b) => a + b, 0);
-  // idle and iowait are the fourth and fifth fields.
-  return { busy: total - v[3] - v[4], total };
+  // idle and iowait are the fourth and fifth fields, steal the eighth.
+  return { busy: total - v[3] - v[4], steal: v[7] ?? 0, total };
 }
 
 /**

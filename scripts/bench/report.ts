@@ -5,11 +5,14 @@
 import type { ConcurrencyResult } from './concurrency';
 import type { ArmResult } from './run-arm';
 import type { TrafficFigures } from './session';
+import type { StallProbe } from './stalls';
 import { median } from './stats';
 
 export interface Round {
   order: string[];
   arms: Record<string, ArmResult>;
+  /** How much the machine stalled a spinning thread just before the round (absent in older results). */
+  stalls?: StallProbe;
 }
 
 interface Figure {

@@ -19,8 +19,12 @@ import { setBenchPriority } from './procs';
 import type { Round } from './report';
 import { runArm } from './run-arm';
 import { FULL, QUICK } from './scenarios';
+import { probeStalls, stallLine } from './stalls';
 
 const LABELS: Record<ArmKind, string> = { baseline: 'baseline', memory: 'ours-memory', redis: 'ours-redis' };
+/** Before each round: a thread spins this long with the other core kept busy, as under load. */
+const STALL_PROBE_SECONDS = 5;
+const STALL_THRESHOLD_MS = 0.2;
 const CONCURRENCY_STEPS = [1000, 2000, 4000, 6000, 8000, 12000, 16000, 18000, 20000];
 
 function options() {
@@ -87,8 +91,10 @@ async function main(): Promise<void> {
   const rounds: Round[] = [];
   let referenceRate: number | undefined;
   for (let r = 0; r < o.rounds; r++) {
-    const round: Round = { order: orderOf(r, o.kinds), arms: {} };
+    const stalls = await probeStalls(STALL_PROBE_SECONDS, STALL_THRESHOLD_MS, 1);
+    const round: Round = { order: orderOf(r, o.kinds), arms: {}, stalls };
     log(`round ${r + 1}: ${round.order.join(' → ')}`);
+    log(`  machine stalls: ${stallLine(stalls)}`);
     for (const label of round.order) {
       const kind = kindOf(label);
       const result = await runArm({ kind, label, built, sizes, referenceRate, logDir: outDir, profileDir: kind === 'baseline' ? undefined : profileDir, log });
