@@ -152,7 +152,7 @@ async function messageLines(s: Session, o: ProfileOptions, label: string, figure
   figures?.push({ p50: t.latency.p50, p99: t.latency.p99, serverCpuUs: (t.serverCpuPct / 100 / t.rate) * 1e6 });
   let line =
     `${t.rate}/s, p50 ${t.latency.p50.toFixed(2)} p99 ${t.latency.p99.toFixed(2)} ms, delivered ${t.delivered}/${t.sent}, ` +
-    `CPU per message: server ${cpuUs(t.serverCpuPct)} µs, redis ${cpuUs(t.redisCpuPct)} µs, generator ${cpuUs(t.gen.cpuPct)} µs, other work ${t.foreignCpuPct.toFixed(0)}% of a core${redis}`;
+    `CPU per message: server ${cpuUs(t.serverCpuPct)} µs, redis ${cpuUs(t.redisCpuPct)} µs, generator ${cpuUs(t.gen.cpuPct)} µs, other work ${t.foreignCpuPct.toFixed(0)}% of a core (steal ${t.stealCpuPct.toFixed(0)}%)${redis}`;
   if (proc0 && proc1) line += `\n${procLine(proc0, proc1, t.sent)}`;
   if (s.arm.redis && o.monitor) line += `\n${await roundTrips(s, s.arm.redis.url)}`;
   if (o.heapSample) line += `\n${summarizeHeapFile(heapFile, t.sent, o.heapSample)}`;

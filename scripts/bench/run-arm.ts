@@ -51,7 +51,7 @@ async function redisStats(s: Session): Promise<Record<string, CommandStat>> {
 }
 
 function describe(t: TrafficFigures): string {
-  const flags = [t.genBound ? 'GEN-BOUND' : '', t.foreignCpuPct > FOREIGN_LIMIT_PCT ? `NOISY(other ${t.foreignCpuPct.toFixed(0)}%)` : '', t.growing ? 'growing' : '', t.delivered < t.sent ? `lost ${t.sent - t.delivered}` : ''].filter(Boolean);
+  const flags = [t.genBound ? 'GEN-BOUND' : '', t.foreignCpuPct > FOREIGN_LIMIT_PCT ? `NOISY(other ${t.foreignCpuPct.toFixed(0)}%, of it steal ${t.stealCpuPct.toFixed(0)}%)` : '', t.growing ? 'growing' : '', t.delivered < t.sent ? `lost ${t.sent - t.delivered}` : ''].filter(Boolean);
   const errs = Object.keys(t.errors).length ? ` errors ${JSON.stringify(t.errors)}` : '';
   return (
     `rate ${t.rate}/s p50 ${t.latency.p50.toFixed(2)} p99 ${t.latency.p99.toFixed(2)} ms, sent ${t.sent} delivered ${t.delivered}, ` +

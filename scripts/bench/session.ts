@@ -59,6 +59,8 @@ export interface TrafficFigures {
   machineCpuPct: number;
   /** CPU used by processes outside this benchmark (% of one core): other work on a shared machine. */
   foreignCpuPct: number;
+  /** Of that, time the hypervisor gave to other machines (steal, % of one core). */
+  stealCpuPct: number;
 }
 
 /** Foreign load above this (% of one core) makes a window noisy. */
@@ -162,14 +164,14 @@ export class Session {
   }
 
   /** CPU use of the server, its Redis and the whole machine over the next `ms`. */
-  private async cpuOver(ms: number): Promise<{ server: number; redis: number; machine: number }> {
+  private async cpuOver(ms: number): Promise<{ server: number; redis: number; machine: number; steal: number }> {
     const [a0, m0] = await Promise.all([this.arm.cpu(), machineTicks()]);
     const t0 = Date.now();
     await new Promise((r) => setTimeout(r, ms));
     const [a1, m1] = await Promise.all([this.arm.cpu(), machineTicks()]);
     const wall = (Date.now() - t0) / 1000;
-    const machine = (100 * (m1.busy - m0.busy)) / Math.max(1, m1.total - m0.total);
-    return { server: (100 * (a1.server - a0.server)) / wall, redis: (100 * (a1.redis - a0.redis)) / wall, machine };
+    const share = (ticks: number) => (100 * ticks) / Math.max(1, m1.total - m0.total);
+    return { server: (100 * (a1.server - a0.server)) / wall, redis: (100 * (a1.redis - a0.redis)) / wall, machine: share(m1.busy - m0.busy), steal: share(m1.steal - m0.steal) };
   }
 
   /** Waits for other work on the machine to calm down (bounded), logging when it had to. */
@@ -210,6 +212,7 @@ export class Session {
       redisCpuPct: cpu.redis,
       machineCpuPct: cpu.machine,
       foreignCpuPct: Math.max(0, cpu.machine * cpus().length - ours),
+      stealCpuPct: cpu.steal * cpus().length,
     };
   }
 

@@ -7,7 +7,7 @@ function window(rate: number, cpuPct: number): TrafficFigures {
   return {
     rate, sent: rate, acked: rate, delivered: rate, errors: {}, latency: { n: rate, p50: 1, p99: 5, max: 9 }, growing: false,
     disconnects: 0, unmatched: 0, gen: { cpuPct: 40, eldP99Ms: 1, eldMaxMs: 2, rssMb: 100 }, genBound: false,
-    serverCpuPct: cpuPct, redisCpuPct: 0, machineCpuPct: cpuPct, foreignCpuPct: 0,
+    serverCpuPct: cpuPct, redisCpuPct: 0, machineCpuPct: cpuPct, foreignCpuPct: 0, stealCpuPct: 0,
   };
 }
 
