@@ -86,10 +86,9 @@ export async function memoryScenario(s: Session, steps: number[]): Promise<Memor
 
 /**
  * One search window; one that fails or saturates a generator is run again once, and the second
- * counts. The machine alone stops a running thread for tens of milliseconds now and then
- * (stalls.ts: steal time, other work), and one such stop can put a window's p99 past 50 ms, or
- * a generator behind its schedule, at any rate (a search once stopped at its first step, 2,000
- * msgs/s, with a p99 of 152 ms at a third of a core).
+ * counts. A stall that has nothing to do with the rate (steal time, other work, a collector) can
+ * put a window's p99 past 50 ms, or a generator behind its schedule, at any rate: a search once
+ * stopped at its first step, 2,000 msgs/s, with a p99 of 152 ms at a third of a core.
  */
 async function step(s: Session, sizes: Sizes, rate: number, log: (t: TrafficFigures) => void): Promise<TrafficFigures> {
   let t = await s.traffic(Math.round(rate), sizes.search.windowMs, sizes.drainMs);
