@@ -1,5 +1,8 @@
 /** Time helpers shared by the domain and both stores: epoch milliseconds in, wire formats out. */
 
+/** The largest distance from the epoch a Date can hold. */
+const MAX_DATE_MS = 8.64e15;
+
 let lastMs = Number.NaN;
 let lastIso = '';
 let secondStart = Number.NaN;
@@ -13,16 +16,12 @@ let secondPrefix = '';
  */
 export function iso(ms: number): string {
   if (ms === lastMs) return lastIso;
+  // Fractions (formatted as their whole ms) and times outside Date's range (thrown) bypass the cache.
+  if (!Number.isInteger(ms) || Math.abs(ms) > MAX_DATE_MS) return new Date(ms).toISOString();
   const second = Math.floor(ms / 1000) * 1000;
-  if (second !== secondStart || !Number.isInteger(ms)) {
-    const full = new Date(ms).toISOString();
-    // A fractional ms formats as its whole ms; leave it out of the cache.
-    if (!Number.isInteger(ms)) return full;
+  if (second !== secondStart) {
+    secondPrefix = new Date(second).toISOString().slice(0, -4);
     secondStart = second;
-    secondPrefix = full.slice(0, -4);
-    lastMs = ms;
-    lastIso = full;
-    return full;
   }
   const milli = ms - second;
   lastMs = ms;

@@ -59,8 +59,8 @@ export interface HandlerDeps {
 /** The usual acknowledgement: `{ ok: true }` with the result's fields. */
 const okWith = (result: object | void): object => ({ ok: true, ...(result ?? {}) });
 
-/** The acknowledgement of a stored message (`message:send` on both namespaces). */
-export const sentAck = (message: Message): object => ({ ok: true, seq: message.seq, at: message.at });
+/** The acknowledgement of a stored message. */
+const sentAck = (message: Message): object => ({ ok: true, seq: message.seq, at: message.at });
 
 /**
  * Registers `event` on the socket: payload checked by `schema`, then `run`, which may also throw at
@@ -103,6 +103,21 @@ export function on<S extends z.ZodType, R extends object | void = object | void>
       },
     );
   });
+}
+
+/**
+ * Registers `message:send` (both namespaces): the text is checked and trimmed, then `send` counts
+ * and stores it; the acknowledgement is the stored message's seq and time. `send` returns the
+ * store's promise as it is, with no await of its own: this runs for every message.
+ */
+export function onMessageSend<S extends z.ZodType<{ text: string }>>(
+  socket: Socket,
+  deps: HandlerDeps,
+  schema: S,
+  maxLength: number,
+  send: (payload: z.infer<S>, text: string) => Promise<Message>,
+): void {
+  on(socket, deps, 'message:send', schema, (p) => send(p, messageText(p.text, maxLength)), sentAck);
 }
 
 /** The checked, trimmed text of a message; throws `invalid_payload` or `too_long`. */

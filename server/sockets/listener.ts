@@ -3,7 +3,7 @@ import type { Namespace, Socket } from 'socket.io';
 import type { CannedResponse } from '../../shared/protocol';
 import { cannedFor } from '../http/canned';
 import type { SocketDeps } from './deps';
-import { errorSummary, messageText, on, sentAck } from './handler';
+import { errorSummary, on, onMessageSend } from './handler';
 import { rooms } from './rooms';
 import { staffAuth, staffOf } from './staff-auth';
 
@@ -48,22 +48,13 @@ function registerHandlers(socket: Socket, deps: SocketDeps): void {
   const { listeners } = deps.domain;
   const s = deps.schemas.listener;
   const { user } = staffOf(socket);
-  const max = deps.config.MAX_MESSAGE_LENGTH;
 
   on(socket, deps, 'status:set', s.statusSet, async (p) => listeners.setStatus(user.id, p.status));
   on(socket, deps, 'chat:accept', s.chatAccept, async (p) => ({ conversation: await listeners.accept(user.id, p.conversationId, socket.id) }));
-  on(
-    socket,
-    deps,
-    'message:send',
-    s.messageSend,
-    (p) => {
-      const text = messageText(p.text, max);
-      deps.limits.listenerMessage(user.id);
-      return listeners.send(user.id, p.conversationId, p.clientMsgId, text);
-    },
-    sentAck,
-  );
+  onMessageSend(socket, deps, s.messageSend, deps.config.MAX_MESSAGE_LENGTH, (p, text) => {
+    deps.limits.listenerMessage(user.id);
+    return listeners.send(user.id, p.conversationId, p.clientMsgId, text);
+  });
   on(socket, deps, 'typing', s.typing, async (p) => {
     if (deps.limits.typing(user.id)) await listeners.typing(user.id, p.conversationId, p.isTyping);
   });

@@ -5,7 +5,7 @@ import { AppError } from '../../shared/errors';
 import type { Message } from '../../shared/protocol';
 import { socketAddressKey } from './address';
 import type { SocketDeps } from './deps';
-import { errorSummary, messageText, on, sentAck } from './handler';
+import { errorSummary, messageText, on, onMessageSend } from './handler';
 import type { VisitorSocketData } from './notifier';
 import { rooms } from './rooms';
 
@@ -77,7 +77,6 @@ async function greet(socket: Socket, deps: SocketDeps): Promise<void> {
 function registerHandlers(socket: Socket, deps: SocketDeps): void {
   const { visitors } = deps.domain;
   const s = deps.schemas.visitor;
-  const max = deps.config.MAX_MESSAGE_LENGTH;
   const data = dataOf(socket);
 
   on(socket, deps, 'chat:start', s.chatStart, (p) => {
@@ -86,18 +85,10 @@ function registerHandlers(socket: Socket, deps: SocketDeps): void {
     return started;
   });
 
-  on(
-    socket,
-    deps,
-    'message:send',
-    s.messageSend,
-    (p) => {
-      const text = messageText(p.text, max);
-      deps.limits.visitorMessage(data.visitorId, data.address);
-      return sendWithCurrentConversation(socket, deps, p.clientMsgId, text);
-    },
-    sentAck,
-  );
+  onMessageSend(socket, deps, s.messageSend, deps.config.MAX_MESSAGE_LENGTH, (p, text) => {
+    deps.limits.visitorMessage(data.visitorId, data.address);
+    return sendWithCurrentConversation(socket, deps, p.clientMsgId, text);
+  });
 
   on(socket, deps, 'typing', s.typing, async (p) => {
     if (deps.limits.typing(data.visitorId)) await visitors.typing(data.visitorId, data.conversationId, p.isTyping);

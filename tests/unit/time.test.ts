@@ -16,5 +16,6 @@ describe('iso', () => {
   it('refuses an invalid time as Date#toISOString does', () => {
     expect(() => iso(Number.NaN)).toThrow(RangeError);
     expect(() => iso(Infinity)).toThrow(RangeError);
+    expect(() => iso(8.64e15 + 5)).toThrow(RangeError);
   });
 });
