@@ -10,6 +10,7 @@ import Redis from 'ioredis';
 import { freePort, startRedis, type TestRedis } from '../../tests/support/redis-server';
 import type { Built } from './build';
 import { applyPriority, cpuSeconds, procCounters, stopChild, track, trackPid, type ProcCounters } from './procs';
+import type { LoopStalls } from './loop-gaps';
 import { isServerReply, RELAY_EXTRA_CPU_ENV, type HeapSampled, type MemoryFigures, type ServerReply, type ServerRequestBody } from './types';
 
 export type ArmKind = 'baseline' | 'memory' | 'redis';
@@ -96,6 +97,18 @@ export class Arm {
   /** Stops the window's CPU profile and has the server write it to `file`. */
   async stopCpuWindow(file: string): Promise<void> {
     await this.request({ bench: 'cpu-window', action: 'stop', file });
+  }
+
+  /** Starts recording the server's event-loop stalls and GC pauses. */
+  async startLoopStalls(): Promise<void> {
+    await this.request({ bench: 'loop-stalls', action: 'start' });
+  }
+
+  /** The server's event-loop stalls and GC pauses since `startLoopStalls`. */
+  async stopLoopStalls(): Promise<LoopStalls> {
+    const { stalls } = await this.request({ bench: 'loop-stalls', action: 'stop' });
+    if (!stalls) throw new Error(`${this.label}: no loop stalls`);
+    return stalls;
   }
 
   /** CPU seconds used by the server process (and by its redis-server, through INFO). */

@@ -5,6 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Message } from '../../shared/protocol';
 import type { Conversation } from './load-sockets';
+import { LoopGaps } from './loop-gaps';
 import type { TrafficResult } from './types';
 
 const TICK_MS = 1;
@@ -55,6 +56,7 @@ export class Traffic {
   acked = 0;
   unmatched = 0;
   private ackErrors: Record<string, number> = {};
+  private readonly loop = new LoopGaps();
 
   constructor(
     private readonly genIndex: number,
@@ -96,20 +98,22 @@ export class Traffic {
   async run(convs: Conversation[], schedule: Schedule, drainMs: number, disconnects: () => number): Promise<TrafficResult> {
     this.reset();
     const n = convs.length;
-    if (n === 0) return { ...this.result(0, 0, [], 0, 0), cpuPct: 0 };
+    if (n === 0) return { ...this.result(0, 0, [], 0, 0), cpuPct: 0, stalls: this.loop.stop() };
     const backlog: number[] = [];
     const sampler = setInterval(() => backlog.push(this.inflight.size), BACKLOG_SAMPLE_MS);
     const before = disconnects();
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
+    this.loop.start();
     const lags = await runSchedule(schedule, (k, at) => this.send(convs[k % n], Math.floor(k / n) % 2 === 0, at));
+    const stalls = this.loop.stop();
     const windowMs = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
     const cpuPct = (100 * (cpu.user + cpu.system)) / 1000 / windowMs;
     clearInterval(sampler);
     const drainUntil = performance.now() + drainMs;
     while ((this.inflight.size > 0 || this.acked + this.errorCount() < lags.length) && performance.now() < drainUntil) await sleep(10);
-    return { ...this.result(lags.length, percentile(lags, 99), backlog, disconnects() - before, windowMs), cpuPct };
+    return { ...this.result(lags.length, percentile(lags, 99), backlog, disconnects() - before, windowMs), cpuPct, stalls };
   }
 
   private errorCount(): number {
@@ -124,7 +128,7 @@ export class Traffic {
     this.ackErrors = {};
   }
 
-  private result(sent: number, lagP99: number, backlog: number[], disconnects: number, windowMs: number): Omit<TrafficResult, 'cpuPct'> {
+  private result(sent: number, lagP99: number, backlog: number[], disconnects: number, windowMs: number): Omit<TrafficResult, 'cpuPct' | 'stalls'> {
     const samplesUs = Uint32Array.from(this.samples, (ms) => Math.max(1, Math.round(ms * 1000)));
     const delivered = this.samples.length;
     this.inflight.clear();

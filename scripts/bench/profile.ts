@@ -31,6 +31,7 @@ import { commandStats, monitorCommands, type ArmKind, type CommandStat } from '.
 import { buildAll, ROOT, type Built } from './build';
 import { setBenchPriority, type ProcCounters } from './procs';
 import { summarizeHeapFile } from './heap-top';
+import { loopFloor, windowStallsLine } from './loop-gaps';
 import { summarizeFile } from './profile-top';
 import { Session } from './session';
 import { median } from './stats';
@@ -90,6 +91,9 @@ interface RunFigures {
   p50: number;
   p99: number;
   serverCpuUs: number;
+  /** Floors the server's and the generator's stalls put under p99. */
+  serverFloor: number;
+  genFloor: number;
 }
 
 /** Pairs `seconds × pairing` visitors (connected beforehand) at the pairing rate. */
@@ -149,11 +153,15 @@ async function messageLines(s: Session, o: ProfileOptions, label: string, figure
   if (o.heapSample) await s.arm.stopHeapSampling(heapFile);
   const redis = s.arm.redis ? ` | Redis per message: ${perMessage(before, await commandStats(s.arm.redis.url), t.sent)}` : '';
   const cpuUs = (pct: number) => ((pct / 100 / t.rate) * 1e6).toFixed(1);
-  figures?.push({ p50: t.latency.p50, p99: t.latency.p99, serverCpuUs: (t.serverCpuPct / 100 / t.rate) * 1e6 });
+  figures?.push({
+    p50: t.latency.p50, p99: t.latency.p99, serverCpuUs: (t.serverCpuPct / 100 / t.rate) * 1e6,
+    serverFloor: loopFloor([t.serverStalls], 0.01) ?? Number.NaN, genFloor: loopFloor(t.genStalls ?? [], 0.01) ?? Number.NaN,
+  });
   let line =
     `${t.rate}/s, p50 ${t.latency.p50.toFixed(2)} p99 ${t.latency.p99.toFixed(2)} ms, delivered ${t.delivered}/${t.sent}, ` +
     `CPU per message: server ${cpuUs(t.serverCpuPct)} µs, redis ${cpuUs(t.redisCpuPct)} µs, generator ${cpuUs(t.gen.cpuPct)} µs, other work ${t.foreignCpuPct.toFixed(0)}% of a core (steal ${t.stealCpuPct.toFixed(0)}%)${redis}`;
   if (proc0 && proc1) line += `\n${procLine(proc0, proc1, t.sent)}`;
+  line += `\n${windowStallsLine(t.serverStalls, t.genStalls)}`;
   if (s.arm.redis && o.monitor) line += `\n${await roundTrips(s, s.arm.redis.url)}`;
   if (o.heapSample) line += `\n${summarizeHeapFile(heapFile, t.sent, o.heapSample)}`;
   if (o.cpuProf === 'window') line += `\n${summarizeFile(cpuFile, 30, t.sent)}`;
@@ -240,7 +248,10 @@ function repeatSummary(runs: Map<string, RunFigures[]>): string {
       const values = figures.map(pick).sort((a, b) => a - b);
       return `${median(values).toFixed(digits)} [${values.map((v) => v.toFixed(digits)).join(' ')}]`;
     };
-    lines.push(`  ${key}: p99 ${of((f) => f.p99, 1)} ms; p50 ${of((f) => f.p50, 2)} ms; server ${of((f) => f.serverCpuUs, 1)} µs a message`);
+    lines.push(
+      `  ${key}: p99 ${of((f) => f.p99, 1)} ms; p50 ${of((f) => f.p50, 2)} ms; server ${of((f) => f.serverCpuUs, 1)} µs a message; ` +
+        `stall floor of p99: server ${of((f) => f.serverFloor, 1)} ms, generator ${of((f) => f.genFloor, 1)} ms`,
+    );
   }
   return lines.join('\n');
 }

@@ -3,6 +3,7 @@
  * ratio (or difference) to the baseline measured in the same round.
  */
 import type { ConcurrencyResult } from './concurrency';
+import { loopFloor } from './loop-gaps';
 import type { ArmResult } from './run-arm';
 import type { TrafficFigures } from './session';
 import type { StallProbe } from './stalls';
@@ -33,6 +34,15 @@ function cpuPerMessage(t: TrafficFigures | undefined): number | undefined {
   return ((t.serverCpuPct + t.redisCpuPct) / 100 / t.rate) * 1e6;
 }
 
+/**
+ * The floor that one process's event-loop stalls put under the round-trip p99 at 50% of the
+ * reference rate: the share of the tail the server itself, or the load generator, accounts for.
+ */
+function stallFloorAt(a: ArmResult, who: 'server' | 'generator'): number | undefined {
+  const t = a.rtt[1];
+  return t && loopFloor(who === 'server' ? [t.serverStalls] : (t.genStalls ?? []), 0.01);
+}
+
 const FIGURES: Figure[] = [
   { name: 'pairing p50 @100/s (ms)', get: pairAt(100, 'p50'), compare: 'diff', digits: 2 },
   { name: 'pairing p99 @100/s (ms)', get: pairAt(100, 'p99'), compare: 'diff', digits: 2 },
@@ -44,6 +54,8 @@ const FIGURES: Figure[] = [
   { name: 'round trip p99 @50% (ms)', get: rttAt(1, 'p99'), compare: 'diff', digits: 2, target: { memory: '≤ 20 ms', redis: '≤ 20 ms' } },
   { name: 'round trip p50 @80% (ms)', get: rttAt(2, 'p50'), compare: 'diff', digits: 2 },
   { name: 'round trip p99 @80% (ms)', get: rttAt(2, 'p99'), compare: 'diff', digits: 2 },
+  { name: 'server stall floor of p99 @50% (ms)', get: (a) => stallFloorAt(a, 'server'), compare: 'diff', digits: 2 },
+  { name: 'generator stall floor of p99 @50% (ms)', get: (a) => stallFloorAt(a, 'generator'), compare: 'diff', digits: 2 },
   { name: 'max sustained (msgs/s)', get: (a) => a.search?.max, compare: 'ratio', digits: 0, target: { memory: '≥ 0.85x', redis: '≥ 0.7x' } },
   { name: 'server CPU per message @50% (µs)', get: (a) => cpuPerMessage(a.rtt[1]), compare: 'ratio', digits: 1 },
   { name: 'heap per socket (KiB)', get: (a) => (a.memory ? a.memory.heapPerSocket / 1024 : undefined), compare: 'diff', digits: 2, target: { memory: '≤ +3 KB', redis: '≤ +3 KB' } },

@@ -7,6 +7,7 @@ import type { ArmKind } from './arms';
 import type { Built } from './build';
 import { memoryScenario, rttScenario, searchMax, type MemoryResult, type SearchResult, type Sizes } from './scenarios';
 import { LISTENER_CAPACITY } from './staff';
+import { windowStallsLine } from './loop-gaps';
 import { FOREIGN_LIMIT_PCT, Session, type PairFigures, type TrafficFigures } from './session';
 
 export interface ArmResult {
@@ -56,7 +57,8 @@ function describe(t: TrafficFigures): string {
   return (
     `rate ${t.rate}/s p50 ${t.latency.p50.toFixed(2)} p99 ${t.latency.p99.toFixed(2)} ms, sent ${t.sent} delivered ${t.delivered}, ` +
     `cpu: server ${t.serverCpuPct.toFixed(0)}%${t.redisCpuPct ? ` redis ${t.redisCpuPct.toFixed(0)}%` : ''} gen ${t.gen.cpuPct.toFixed(0)}% machine ${t.machineCpuPct.toFixed(0)}%, ` +
-    `gen eld99 ${t.gen.eldP99Ms.toFixed(1)} ms ${flags.join(' ')}${errs}`
+    `gen eld99 ${t.gen.eldP99Ms.toFixed(1)} ms ${flags.join(' ')}${errs}` +
+    (t.serverStalls || t.genStalls ? `\n      ${windowStallsLine(t.serverStalls, t.genStalls)}` : '')
   );
 }
 

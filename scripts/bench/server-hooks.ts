@@ -1,12 +1,14 @@
 /**
  * Benchmark-only IPC hooks for a server process forked by the harness: answers `memory` (after a
  * forced GC when the process runs with --expose-gc), `heap-sampling` (a sampling heap profile of a
- * window the harness chooses), `cpu-window` (a CPU profile of such a window) and `exit` (a normal
+ * window the harness chooses), `cpu-window` (a CPU profile of such a window), `loop-stalls` (the
+ * event loop's stalls and GC pauses over such a window: see LoopGaps) and `exit` (a normal
  * exit, so --cpu-prof writes its profile). When the harness goes away, the server goes too: no
  * orphans.
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { LoopGaps } from './loop-gaps';
 import type { HeapSampled, MemoryFigures, ServerReply, ServerRequest } from './types';
 
 function isServerRequest(value: unknown): value is ServerRequest {
@@ -91,6 +93,8 @@ function reply(message: ServerReply): void {
   if (process.send) process.send(message);
 }
 
+const loop = new LoopGaps();
+
 /** Installs the hooks once; a no-op when the process has no IPC channel. */
 export function installServerHooks(): void {
   if (!process.send) return;
@@ -99,6 +103,10 @@ export function installServerHooks(): void {
     if (msg.bench === 'memory') reply({ bench: 'reply', id: msg.id, memory: measure(msg.gc) });
     if (msg.bench === 'heap-sampling') answer(msg.id, msg.action === 'start' ? startHeapSampling(msg.sampled) : stopHeapSampling(msg.file));
     if (msg.bench === 'cpu-window') answer(msg.id, msg.action === 'start' ? startCpuWindow() : stopCpuWindow(msg.file));
+    if (msg.bench === 'loop-stalls') {
+      if (msg.action === 'start') loop.start();
+      reply({ bench: 'reply', id: msg.id, stalls: msg.action === 'stop' ? loop.stop() : undefined });
+    }
     if (msg.bench === 'exit') {
       reply({ bench: 'reply', id: msg.id });
       setTimeout(() => process.exit(0), 50);

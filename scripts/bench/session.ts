@@ -6,6 +6,7 @@ import { startArm, type Arm, type ArmKind } from './arms';
 import { cpus } from 'node:os';
 import { machineTicks, waitForQuiet } from './procs';
 import type { Built } from './build';
+import type { LoopStalls } from './loop-gaps';
 import { GeneratorSet, worstHealth } from './generators';
 import { LISTENER_CAPACITY, listenerCookies, supervisorCookie } from './staff';
 import { addCounts, backlogGrows, summarize, sumSeries, type LatencySummary } from './stats';
@@ -61,7 +62,13 @@ export interface TrafficFigures {
   foreignCpuPct: number;
   /** Of that, time the hypervisor gave to other machines (steal, % of one core). */
   stealCpuPct: number;
+  /** Where the server's event loop stood still over the sending window (absent in older results). */
+  serverStalls?: LoopStalls;
+  /** The same for each generator. */
+  genStalls?: LoopStalls[];
 }
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Foreign load above this (% of one core) makes a window noisy. */
 export const FOREIGN_LIMIT_PCT = 25;
@@ -167,7 +174,7 @@ export class Session {
   private async cpuOver(ms: number): Promise<{ server: number; redis: number; machine: number; steal: number }> {
     const [a0, m0] = await Promise.all([this.arm.cpu(), machineTicks()]);
     const t0 = Date.now();
-    await new Promise((r) => setTimeout(r, ms));
+    await delay(ms);
     const [a1, m1] = await Promise.all([this.arm.cpu(), machineTicks()]);
     const wall = (Date.now() - t0) / 1000;
     const share = (ticks: number) => (100 * ticks) / Math.max(1, m1.total - m0.total);
@@ -186,7 +193,11 @@ export class Session {
   async traffic(ratePerSec: number, windowMs: number, drainMs: number): Promise<TrafficFigures> {
     await this.quiet();
     const rate = ratePerSec / this.gens.size;
+    await this.arm.startLoopStalls();
     const command = this.gens.all<TrafficResult>(() => ({ kind: 'traffic', ratePerSec: rate, durationMs: windowMs, drainMs }));
+    // Stopped at the end of the sending window (the drain has no new messages to delay); a server
+    // that no longer answers has no figure, and the window's other figures say why.
+    const serverStalls = delay(windowMs).then(() => this.arm.stopLoopStalls()).catch(() => undefined);
     // CPU is read over the middle of the sending window, away from its start and drain.
     const cpu = await this.cpuOver(windowMs * 0.8);
     const out = await command;
@@ -213,6 +224,8 @@ export class Session {
       machineCpuPct: cpu.machine,
       foreignCpuPct: Math.max(0, cpu.machine * cpus().length - ours),
       stealCpuPct: cpu.steal * cpus().length,
+      serverStalls: await serverStalls,
+      genStalls: b.map((t) => t.stalls),
     };
   }
 

@@ -17,6 +17,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { machineTicks } from './procs';
+import { stallFloor } from './stats';
 
 export interface StallProbe {
   seconds: number;
@@ -26,21 +27,6 @@ export interface StallProbe {
   gapsMs: number[];
   /** Steal time the kernel counted over the probe, as a share of the machine's time. */
   stealPct: number;
-}
-
-/** The latency `fraction` of steadily arriving messages would exceed with these gaps alone (0 when they are too few). */
-export function stallFloor(gapsMs: number[], windowMs: number, fraction: number): number {
-  const target = fraction * windowMs;
-  const gaps = [...gapsMs].sort((a, b) => b - a);
-  let sum = 0;
-  for (let k = 1; k <= gaps.length; k += 1) {
-    sum += gaps[k - 1];
-    // With the k longest gaps above it, the share over L is (sum - k·L) / window, for L between gap k + 1 and gap k.
-    const floor = (sum - target) / k;
-    const next = gaps[k] ?? 0;
-    if (floor >= next) return Math.max(0, floor);
-  }
-  return 0;
 }
 
 /** Spins on the clock for `seconds`; returns the gaps over `thresholdMs` and the steal time meanwhile. */

@@ -62,3 +62,22 @@ export function addCounts(target: Record<string, number>, more: Record<string, n
   for (const [k, v] of Object.entries(more)) target[k] = (target[k] ?? 0) + v;
   return target;
 }
+
+/**
+ * The latency `fraction` of steadily arriving messages would exceed with these stalls alone (0 when
+ * they are too few): a message arriving `t` into a stall of `g` waits `g - t`, so the share waiting
+ * longer than L is Σ max(0, g - L) over the window.
+ */
+export function stallFloor(gapsMs: number[], windowMs: number, fraction: number): number {
+  const target = fraction * windowMs;
+  const gaps = [...gapsMs].sort((a, b) => b - a);
+  let sum = 0;
+  for (let k = 1; k <= gaps.length; k += 1) {
+    sum += gaps[k - 1];
+    // With the k longest gaps above it, the share over L is (sum - k·L) / window, for L between gap k + 1 and gap k.
+    const floor = (sum - target) / k;
+    const next = gaps[k] ?? 0;
+    if (floor >= next) return Math.max(0, floor);
+  }
+  return 0;
+}

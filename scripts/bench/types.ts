@@ -2,6 +2,7 @@
  * Messages between the harness (parent) and its load-generator processes, and the figures they
  * return. Sent over a fork() IPC channel with 'advanced' serialization, so typed arrays travel as is.
  */
+import type { LoopStalls } from './loop-gaps';
 
 /** How a generator reaches the arm under test. */
 export interface GenConfig {
@@ -75,6 +76,8 @@ export interface TrafficResult {
   windowMs: number;
   /** The generator's CPU over the sending window (not the drain). */
   cpuPct: number;
+  /** Where the generator's event loop stood still over the sending window. */
+  stalls: LoopStalls;
 }
 
 export interface EndResult {
@@ -97,7 +100,9 @@ export type ServerRequestBody =
   | { bench: 'heap-sampling'; action: 'stop'; file: string }
   /** CPU profile of a window the harness chooses (`start`), written to `file` on `stop`. */
   | { bench: 'cpu-window'; action: 'start' }
-  | { bench: 'cpu-window'; action: 'stop'; file: string };
+  | { bench: 'cpu-window'; action: 'stop'; file: string }
+  /** Event-loop stalls and GC pauses of a window the harness chooses, answered on `stop`. */
+  | { bench: 'loop-stalls'; action: 'start' | 'stop' };
 
 /**
  * What a sampling heap profile counts: `promoted`, objects that outlive a scavenge (the garbage a
@@ -114,7 +119,9 @@ export interface MemoryFigures {
   external: number;
 }
 
-export type ServerReply = { bench: 'reply'; id: number; memory?: MemoryFigures; error?: string } | { bench: 'ready'; port: number };
+export type ServerReply =
+  | { bench: 'reply'; id: number; memory?: MemoryFigures; stalls?: LoopStalls; error?: string }
+  | { bench: 'ready'; port: number };
 
 export function isServerReply(value: unknown): value is ServerReply {
   return typeof value === 'object' && value !== null && 'bench' in value;

@@ -57,6 +57,10 @@ function expectFigures(result: ArmResult): void {
   expect(rtt.delivered).toBe(rtt.sent);
   expect(rtt.acked).toBe(rtt.sent);
   expect(rtt.latency.n).toBe(rtt.sent);
+  // The server and the generator each recorded their event loop over the window.
+  expect(rtt.serverStalls?.windowMs).toBeGreaterThan(0);
+  expect(rtt.genStalls).toHaveLength(1);
+  expect(rtt.genStalls?.[0].windowMs).toBeGreaterThan(0);
 }
 
 describe('benchmark harness smoke run', () => {

@@ -1,4 +1,4 @@
-import { driftNote, healthNotes, type Round } from '../../scripts/bench/report';
+import { driftNote, figuresTable, healthNotes, type Round } from '../../scripts/bench/report';
 import type { ArmResult } from '../../scripts/bench/run-arm';
 import type { TrafficFigures } from '../../scripts/bench/session';
 
@@ -39,5 +39,21 @@ describe('machine drift in the run health', () => {
 
   it('needs two runs of the relay to judge', () => {
     expect(driftNote([round([arm('baseline', 40), arm('ours-memory', 200)])])).toBeNull();
+  });
+});
+
+describe('stall floors in the figures table', () => {
+  const row = (table: string, name: string) => table.split('\n').find((l) => l.startsWith(`| ${name} |`));
+
+  it("gives each arm's server and generator floors at 50%, and a dash for results recorded without them", () => {
+    const base = arm('baseline', 50);
+    const ours = arm('ours-memory', 90);
+    base.rtt[1].serverStalls = { windowMs: 1_000, gapsMs: [12], gc: {} };
+    base.rtt[1].genStalls = [{ windowMs: 1_000, gapsMs: [30], gc: {} }];
+    ours.rtt[1].serverStalls = { windowMs: 1_000, gapsMs: [30], gc: {} };
+    const table = figuresTable([round([base, ours])]);
+    // 12 ms in a second: 1% waits over 2 ms; 30 ms: over 20 ms.
+    expect(row(table, 'server stall floor of p99 @50% (ms)')).toBe('| server stall floor of p99 @50% (ms) | 2.00 | 20.00 | +18.00 |  |');
+    expect(row(table, 'generator stall floor of p99 @50% (ms)')).toBe('| generator stall floor of p99 @50% (ms) | 20.00 | – | – |  |');
   });
 });

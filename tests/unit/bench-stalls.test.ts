@@ -1,4 +1,5 @@
-import { probeStalls, stallFloor, stallLine } from '../../scripts/bench/stalls';
+import { probeStalls, stallLine } from '../../scripts/bench/stalls';
+import { stallFloor } from '../../scripts/bench/stats';
 
 /** The share of a window that steadily arriving messages spend waiting longer than `latency`. */
 function shareOver(gaps: number[], windowMs: number, latency: number): number {

@@ -1,0 +1,82 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { LoopGaps, loopFloor, loopLine, windowStallsLine, type LoopStalls } from '../../scripts/bench/loop-gaps';
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function blockLoop(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    // the event loop stands still, as in a long task or a collector's pause
+  }
+}
+
+/** A full collection on demand, without starting jest with --expose-gc. */
+function fullGc(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
+describe('loop gaps', () => {
+  it('records a stall of the event loop, and nothing after stop()', async () => {
+    const loop = new LoopGaps();
+    loop.start();
+    await sleep(20);
+    blockLoop(40);
+    await sleep(20);
+    const stalls = loop.stop();
+    expect(loop.running).toBe(false);
+    expect(stalls.windowMs).toBeGreaterThanOrEqual(70);
+    // The timer ran at least 35 ms late once; the loop's other ticks may be late by a little.
+    expect(Math.max(...stalls.gapsMs)).toBeGreaterThanOrEqual(35);
+    expect(stalls.gapsMs.every((g) => g > 1)).toBe(true);
+    const kept = stalls.gapsMs.length;
+    blockLoop(10);
+    await sleep(10);
+    expect(stalls.gapsMs).toHaveLength(kept);
+  });
+
+  it('counts garbage-collection pauses by kind', async () => {
+    const loop = new LoopGaps();
+    loop.start();
+    fullGc();
+    await sleep(5);
+    const { gc } = loop.stop();
+    expect(gc.major?.count).toBeGreaterThanOrEqual(1);
+    expect(gc.major?.maxMs).toBeGreaterThan(0);
+    expect(gc.major?.totalMs).toBeGreaterThanOrEqual(gc.major?.maxMs ?? Infinity);
+  });
+
+  it('starts afresh on every start()', async () => {
+    const loop = new LoopGaps();
+    loop.start();
+    blockLoop(20);
+    await sleep(5);
+    loop.start();
+    await sleep(5);
+    expect(loop.stop().gapsMs.every((g) => g < 20)).toBe(true);
+  });
+});
+
+describe('loop floors and lines', () => {
+  const server: LoopStalls = { windowMs: 1_000, gapsMs: [30, 2], gc: { minor: { count: 3, totalMs: 6, maxMs: 3 } } };
+  const generator: LoopStalls = { windowMs: 900, gapsMs: [25], gc: {} };
+
+  it('is undefined without a recording and the stall floor of the gaps together otherwise', () => {
+    expect(loopFloor([], 0.01)).toBeUndefined();
+    expect(loopFloor([undefined], 0.01)).toBeUndefined();
+    // One 30 ms stall in a second: 1% of arrivals wait over 20 ms.
+    expect(loopFloor([server], 0.01)).toBeCloseTo(20, 9);
+    // With a 25 ms stall too, over the longer window: (30 + 25 - 10) / 2.
+    expect(loopFloor([server, generator], 0.01)).toBeCloseTo(22.5, 9);
+  });
+
+  it('says the longest stall, the share stalled, the floor and the pauses', () => {
+    expect(loopLine(server)).toBe('longest 30.0 ms, stalled 3.2%, floor p99 20.0 ms; GC minor 3× max 3.0 ms');
+    expect(loopLine(generator)).toMatch(/; GC none$/);
+    expect(windowStallsLine(server, [generator])).toBe(
+      `stalls: server ${loopLine(server)} | generator ${loopLine(generator)} | both floor p99 22.5 ms`,
+    );
+    expect(windowStallsLine(undefined, undefined)).toBe('');
+  });
+});
