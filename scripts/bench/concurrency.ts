@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ArmKind } from './arms';
 import type { Built } from './build';
+import { windowStallsLine } from './loop-gaps';
 import { Session, trafficPasses, type TrafficFigures } from './session';
 import { LISTENER_CAPACITY } from './staff';
 import { slope } from './stats';
@@ -101,6 +102,7 @@ export async function runConcurrency(o: ConcurrencyOptions): Promise<Concurrency
       current = step.conversations;
       const t = step.traffic;
       o.log(`  ${o.label} ${current} conversations: ${t ? `p50 ${t.latency.p50.toFixed(1)} p99 ${t.latency.p99.toFixed(1)} ms, sent ${t.sent} delivered ${t.delivered}` : 'no traffic'}`);
+      if (t?.serverStalls) o.log(`    ${windowStallsLine(t.serverStalls, t.genStalls)}`);
       const reason = why(step);
       if (reason) {
         result.stopReason = `${reason} at ${target}`;

@@ -27,6 +27,16 @@ export interface LoopStalls {
   windowMs: number;
   /** Every stall over THRESHOLD_MS: how much later than its period the timer ran, in ms. */
   gapsMs: number[];
+  /** When each of those ended, in ms from the start of the window (absent in older results). */
+  gapsAtMs?: number[];
+  /**
+   * The process's CPU time (all its threads) during each of those stalls, in ms: about the stall's
+   * length when the process was busy (a long task, a collection), far less when it was not running
+   * (descheduled by the kernel or the hypervisor, or blocked). Absent in older results.
+   */
+  gapsCpuMs?: number[];
+  /** The window's start on the monotonic clock in µs, the clock of a V8 CPU profile's timestamps. */
+  startedAtMonoUs?: number;
   /** Garbage-collection pauses by kind (only the kinds seen). */
   gc: Partial<Record<GcKind, GcPauses>>;
 }
@@ -49,7 +59,10 @@ export class LoopGaps {
   private timer: NodeJS.Timeout | undefined;
   private observer: PerformanceObserver | undefined;
   private startedAt = 0;
+  private startedAtMonoUs = 0;
   private gapsMs: number[] = [];
+  private gapsAtMs: number[] = [];
+  private gapsCpuMs: number[] = [];
   private gc: LoopStalls['gc'] = {};
 
   get running(): boolean {
@@ -59,14 +72,24 @@ export class LoopGaps {
   start(): void {
     this.stop();
     this.gapsMs = [];
+    this.gapsAtMs = [];
+    this.gapsCpuMs = [];
     this.gc = {};
     this.startedAt = performance.now();
+    this.startedAtMonoUs = Number(process.hrtime.bigint() / 1000n);
     let last = this.startedAt;
+    let lastCpu = process.cpuUsage();
     this.timer = setInterval(() => {
       const now = performance.now();
+      const cpu = process.cpuUsage();
       const late = now - last - PERIOD_MS;
+      if (late > THRESHOLD_MS && this.gapsMs.length < MAX_GAPS) {
+        this.gapsMs.push(late);
+        this.gapsAtMs.push(now - this.startedAt);
+        this.gapsCpuMs.push((cpu.user + cpu.system - lastCpu.user - lastCpu.system) / 1000);
+      }
       last = now;
-      if (late > THRESHOLD_MS && this.gapsMs.length < MAX_GAPS) this.gapsMs.push(late);
+      lastCpu = cpu;
     }, PERIOD_MS);
     this.timer.unref();
     this.observer = new PerformanceObserver((list) => {
@@ -85,7 +108,7 @@ export class LoopGaps {
     }
     clearInterval(this.timer);
     this.timer = undefined;
-    return { windowMs: this.startedAt ? performance.now() - this.startedAt : 0, gapsMs: this.gapsMs, gc: this.gc };
+    return { windowMs: this.startedAt ? performance.now() - this.startedAt : 0, gapsMs: this.gapsMs, gapsAtMs: this.gapsAtMs, gapsCpuMs: this.gapsCpuMs, startedAtMonoUs: this.startedAtMonoUs, gc: this.gc };
   }
 
   private notePause(entry: PerformanceEntry): void {
@@ -110,6 +133,33 @@ export function longestStall(s: LoopStalls): number {
   return s.gapsMs.reduce((a, b) => Math.max(a, b), 0);
 }
 
+/** `longest 12.3 ms`, with when it ended in the window where that was recorded. */
+function longestPhrase(s: LoopStalls): string {
+  const longest = longestStall(s);
+  const i = s.gapsMs.indexOf(longest);
+  const at = s.gapsAtMs?.[i];
+  const cpu = s.gapsCpuMs?.[i];
+  const details = [at === undefined ? '' : `at ${(at / 1000).toFixed(2)} s`, cpu === undefined ? '' : `process CPU ${cpu.toFixed(1)} ms in it`].filter(Boolean);
+  return `longest ${longest.toFixed(1)} ms${details.length ? ` (${details.join(', ')})` : ''}`;
+}
+
+/** Stalls over LONG_MS are the ones that make a tail; how much of them the process spent running. */
+const LONG_MS = 10;
+
+function longStallsPhrase(s: LoopStalls): string {
+  let count = 0;
+  let total = 0;
+  let cpu = 0;
+  s.gapsMs.forEach((g, i) => {
+    if (g <= LONG_MS) return;
+    count += 1;
+    total += g;
+    cpu += s.gapsCpuMs?.[i] ?? 0;
+  });
+  if (count === 0) return '';
+  return `, ${count} over ${LONG_MS} ms totalling ${total.toFixed(0)} ms${s.gapsCpuMs ? ` with process CPU ${cpu.toFixed(0)} ms` : ''}`;
+}
+
 /** One phrase: the longest stall, the p99 floor, and the GC pauses by kind. */
 export function loopLine(s: LoopStalls): string {
   const stalled = s.gapsMs.reduce((a, b) => a + b, 0);
@@ -117,7 +167,7 @@ export function loopLine(s: LoopStalls): string {
     .map(([kind, p]) => `${kind} ${p.count}× max ${p.maxMs.toFixed(1)} ms`)
     .join(', ');
   return (
-    `longest ${longestStall(s).toFixed(1)} ms, stalled ${((100 * stalled) / Math.max(1, s.windowMs)).toFixed(1)}%, ` +
+    `${longestPhrase(s)}${longStallsPhrase(s)}, stalled ${((100 * stalled) / Math.max(1, s.windowMs)).toFixed(1)}%, ` +
     `floor p99 ${(loopFloor([s], 0.01) ?? 0).toFixed(1)} ms; GC ${gc || 'none'}`
   );
 }

@@ -113,6 +113,64 @@ function selfTimes(profile: CpuProfile): Map<number, number> {
   return out;
 }
 
+/** The longest stretch of samples without an idle one: where the event loop stood still longest. */
+interface BusyStretch {
+  ms: number;
+  /** When it began, from the profile's start. */
+  atMs: number;
+  self: Map<string, number>;
+  /** Each function's time on the stack during the stretch (once per sample, however deep). */
+  onStack: Map<string, number>;
+}
+
+function longestBusy(profile: CpuProfile, byId: Map<number, ProfileNode>): BusyStretch | undefined {
+  const { samples, timeDeltas } = profile;
+  if (!samples || !timeDeltas || samples.length !== timeDeltas.length) return undefined;
+  const isIdle = (id: number) => byId.get(id)?.callFrame.functionName === '(idle)';
+  let best = { from: 0, to: 0, us: 0 };
+  let from = 0;
+  let us = 0;
+  for (let i = 0; i < samples.length; i++) {
+    if (isIdle(samples[i])) {
+      from = i + 1;
+      us = 0;
+      continue;
+    }
+    us += Math.max(0, timeDeltas[i + 1] ?? 0);
+    if (us > best.us) best = { from, to: i + 1, us };
+  }
+  if (best.us === 0) return undefined;
+  const parent = new Map<number, ProfileNode>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node);
+  const stretch: BusyStretch = { ms: best.us / 1000, atMs: 0, self: new Map(), onStack: new Map() };
+  for (let i = 0; i <= best.from; i++) stretch.atMs += timeDeltas[i] / 1000;
+  for (let i = best.from; i < best.to; i++) {
+    const us = Math.max(0, timeDeltas[i + 1] ?? 0);
+    const leaf = byId.get(samples[i]);
+    if (!leaf) continue;
+    add(stretch.self, label(leaf.callFrame), us);
+    const seen = new Set<string>();
+    for (let node: ProfileNode | undefined = leaf; node; node = parent.get(node.id)) {
+      const key = label(node.callFrame);
+      if (node.callFrame.functionName === '(root)' || seen.has(key)) continue;
+      seen.add(key);
+      add(stretch.onStack, key, us);
+    }
+  }
+  return stretch;
+}
+
+function busyLines(stretch: BusyStretch | undefined): string[] {
+  if (!stretch) return [];
+  const us = stretch.ms * 1000;
+  return [
+    `longest busy stretch (no idle sample): ${stretch.ms.toFixed(1)} ms, ${(stretch.atMs / 1000).toFixed(3)} s into the profile; self time:`,
+    ...top(stretch.self, us, 8),
+    'on the stack during it:',
+    ...top(stretch.onStack, us, 12),
+  ];
+}
+
 /** With `messages` (how many the profile's window relayed), each figure is also given in
  * microseconds of CPU a message. */
 export function summarizeFile(path: string, n = 25, messages?: number): string {
@@ -147,6 +205,7 @@ export function summarizeFile(path: string, n = 25, messages?: number): string {
     ...top(modules, busy, 15, perUnit),
     'inclusive time of server/ functions:',
     ...top(inclusiveOwn(profile, byId, selfUs), busy, 25, perUnit),
+    ...busyLines(longestBusy(profile, byId)),
   ].join('\n');
 }
 

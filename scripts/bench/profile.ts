@@ -1,5 +1,5 @@
 /**
- * `tsx scripts/bench/profile.ts [--rate N] [--seconds N] [--conversations N] [--arms a,b] [--nice=-N]
+ * `tsx scripts/bench/profile.ts [--rate N] [--seconds N] [--conversations N] [--generators N] [--arms a,b] [--nice=-N]
  *   [--server-flags="--trace-gc"] [--cpu-prof=off|window] [--monitor=off] [--pairing N] [--relay-extra-us 0,10,20]`
  *
  * With `--pairing N` it profiles pairing instead: N chats a second for `--seconds`. With
@@ -24,7 +24,7 @@
  * the CPU time per message of the baseline and our arms compare like for like. Prints the CPU per
  * message, the latency, the Redis commands per message, and each profile's top functions.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { commandStats, monitorCommands, type ArmKind, type CommandStat } from './arms';
@@ -71,6 +71,8 @@ interface ProfileOptions {
   rate: number;
   seconds: number;
   conversations: number;
+  /** Load generators (one process each); more than one for more sockets than one process may open. */
+  generators: number;
   dir: string;
   built: Built;
   serverFlags: string[];
@@ -121,7 +123,7 @@ async function profileArm(kind: ArmKind, o: ProfileOptions, figures?: RunFigures
   const label = labelOf(kind, o);
   const built = o.built;
   const s = await Session.open({
-    kind, label: `profile-${label}`, built, generators: 1, listenersPerGen: Math.ceil(o.conversations / LISTENER_CAPACITY),
+    kind, label: `profile-${label}`, built, generators: o.generators, listenersPerGen: Math.ceil(Math.ceil(o.conversations / o.generators) / LISTENER_CAPACITY),
     logDir: o.dir, profileDir: o.cpuProf === 'on' ? o.dir : undefined, quietWaitMs: 30_000, serverFlags: o.serverFlags, relayExtraCpuUs: o.relayExtraCpuUs,
   });
   let line = `${label}: `;
@@ -162,6 +164,8 @@ async function messageLines(s: Session, o: ProfileOptions, label: string, figure
     `CPU per message: server ${cpuUs(t.serverCpuPct)} µs, redis ${cpuUs(t.redisCpuPct)} µs, generator ${cpuUs(t.gen.cpuPct)} µs, other work ${t.foreignCpuPct.toFixed(0)}% of a core (steal ${t.stealCpuPct.toFixed(0)}%)${redis}`;
   if (proc0 && proc1) line += `\n${procLine(proc0, proc1, t.sent)}`;
   line += `\n${windowStallsLine(t.serverStalls, t.genStalls)}`;
+  // Beside the profiles: the stalls' times line up with a CPU profile's (the same monotonic clock).
+  writeFileSync(join(o.dir, `stalls-${label}-${Date.now()}.json`), JSON.stringify({ server: t.serverStalls, generators: t.genStalls }));
   if (s.arm.redis && o.monitor) line += `\n${await roundTrips(s, s.arm.redis.url)}`;
   if (o.heapSample) line += `\n${summarizeHeapFile(heapFile, t.sent, o.heapSample)}`;
   if (o.cpuProf === 'window') line += `\n${summarizeFile(cpuFile, 30, t.sent)}`;
@@ -185,6 +189,7 @@ async function main(): Promise<void> {
       rate: { type: 'string', default: '6000' },
       seconds: { type: 'string', default: '15' },
       conversations: { type: 'string', default: '200' },
+      generators: { type: 'string', default: '1' },
       arms: { type: 'string', default: 'baseline,memory,redis' },
       nice: { type: 'string', default: '0' },
       'server-flags': { type: 'string', default: '' },
@@ -204,7 +209,7 @@ async function main(): Promise<void> {
   const kinds = (values.arms ?? '').split(',').filter((a): a is ArmKind => a in LABELS);
   const built = await buildAll('dist', kinds.some((k) => k !== 'baseline'));
   const serverFlags = (values['server-flags'] ?? '').split(' ').filter(Boolean);
-  const o = { rate: Number(values.rate), seconds: Number(values.seconds), conversations: Number(values.conversations), dir, built, serverFlags,
+  const o = { rate: Number(values.rate), seconds: Number(values.seconds), conversations: Number(values.conversations), generators: Number(values.generators), dir, built, serverFlags,
     cpuProf: cpuProfMode(values['cpu-prof']), monitor: values.monitor !== 'off', pairing: Number(values.pairing),
     heapSample: heapSampled(values['heap-sample']) };
   if (o.heapSample && o.pairing > 0) throw new Error('--heap-sample profiles the message window: not with --pairing');

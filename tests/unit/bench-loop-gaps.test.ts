@@ -28,8 +28,13 @@ describe('loop gaps', () => {
     expect(loop.running).toBe(false);
     expect(stalls.windowMs).toBeGreaterThanOrEqual(70);
     // The timer ran at least 35 ms late once; the loop's other ticks may be late by a little.
-    expect(Math.max(...stalls.gapsMs)).toBeGreaterThanOrEqual(35);
+    const longest = stalls.gapsMs.indexOf(Math.max(...stalls.gapsMs));
+    expect(stalls.gapsMs[longest]).toBeGreaterThanOrEqual(35);
     expect(stalls.gapsMs.every((g) => g > 1)).toBe(true);
+    // It ended after the 20 ms sleep and the 40 ms block, and the process was busy through it.
+    expect(stalls.gapsAtMs?.[longest]).toBeGreaterThanOrEqual(55);
+    expect(stalls.gapsCpuMs?.[longest]).toBeGreaterThan(20);
+    expect(stalls.startedAtMonoUs).toBeGreaterThan(0);
     const kept = stalls.gapsMs.length;
     blockLoop(10);
     await sleep(10);
@@ -59,7 +64,9 @@ describe('loop gaps', () => {
 });
 
 describe('loop floors and lines', () => {
-  const server: LoopStalls = { windowMs: 1_000, gapsMs: [30, 2], gc: { minor: { count: 3, totalMs: 6, maxMs: 3 } } };
+  const server: LoopStalls = {
+    windowMs: 1_000, gapsMs: [30, 2], gapsAtMs: [400, 700], gapsCpuMs: [4, 2], gc: { minor: { count: 3, totalMs: 6, maxMs: 3 } },
+  };
   const generator: LoopStalls = { windowMs: 900, gapsMs: [25], gc: {} };
 
   it('is undefined without a recording and the stall floor of the gaps together otherwise', () => {
@@ -72,8 +79,12 @@ describe('loop floors and lines', () => {
   });
 
   it('says the longest stall, the share stalled, the floor and the pauses', () => {
-    expect(loopLine(server)).toBe('longest 30.0 ms, stalled 3.2%, floor p99 20.0 ms; GC minor 3× max 3.0 ms');
-    expect(loopLine(generator)).toMatch(/; GC none$/);
+    expect(loopLine(server)).toBe(
+      'longest 30.0 ms (at 0.40 s, process CPU 4.0 ms in it), 1 over 10 ms totalling 30 ms with process CPU 4 ms, ' +
+        'stalled 3.2%, floor p99 20.0 ms; GC minor 3× max 3.0 ms',
+    );
+    // Recorded before stall times and CPU were kept.
+    expect(loopLine(generator)).toBe('longest 25.0 ms, 1 over 10 ms totalling 25 ms, stalled 2.8%, floor p99 16.0 ms; GC none');
     expect(windowStallsLine(server, [generator])).toBe(
       `stalls: server ${loopLine(server)} | generator ${loopLine(generator)} | both floor p99 22.5 ms`,
     );

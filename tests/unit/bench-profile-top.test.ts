@@ -52,4 +52,15 @@ describe('benchmark CPU profile summary', () => {
     expect(text).toContain('idle 25.0%; shares below are of busy time');
     expect(text).toMatch(/66\.7%\s+emit node_modules\/socket\.io\/dist\/socket\.js:1/);
   });
+
+  it('names the longest stretch without an idle sample, what ran in it and what was on the stack', () => {
+    // Busy 500 µs (send, emit), idle, then busy 1,000 µs (emit, emit, send, emit), idle.
+    const samples = [3, 4, 2, 4, 4, 3, 4, 2];
+    const text = summary(profile(samples, [0, 250, 250, 2_500, 250, 250, 250, 250]));
+    // The second stretch starts at its first sample, 3,000 µs in, and its samples last 250 µs each.
+    expect(text).toContain('longest busy stretch (no idle sample): 1.0 ms, 0.003 s into the profile; self time:');
+    expect(text).toMatch(/busy stretch[^\n]*\n\s+75\.0%\s+emit node_modules\/socket\.io\/dist\/socket\.js:1\n\s+25\.0%\s+send /);
+    // send is on the stack for its own sample and for the emits under it: all of the stretch.
+    expect(text).toMatch(/on the stack during it:\n\s+100\.0%\s+send server\/domain\/visitors\.js:1\n\s+75\.0%\s+emit /);
+  });
 });
