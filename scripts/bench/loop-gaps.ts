@@ -98,8 +98,9 @@ export class LoopGaps {
     this.observer.observe({ entryTypes: ['gc'] });
   }
 
-  /** What was recorded since `start()` (nothing if it was not started). */
+  /** What was recorded since `start()`; an empty recording when it is not running. */
   stop(): LoopStalls {
+    if (!this.running) return { windowMs: 0, gapsMs: [], gc: {} };
     if (this.observer) {
       // Pauses still buffered for the callback belong to the window too.
       for (const entry of this.observer.takeRecords()) this.notePause(entry);
@@ -108,7 +109,10 @@ export class LoopGaps {
     }
     clearInterval(this.timer);
     this.timer = undefined;
-    return { windowMs: this.startedAt ? performance.now() - this.startedAt : 0, gapsMs: this.gapsMs, gapsAtMs: this.gapsAtMs, gapsCpuMs: this.gapsCpuMs, startedAtMonoUs: this.startedAtMonoUs, gc: this.gc };
+    return {
+      windowMs: performance.now() - this.startedAt, gapsMs: this.gapsMs, gapsAtMs: this.gapsAtMs, gapsCpuMs: this.gapsCpuMs,
+      startedAtMonoUs: this.startedAtMonoUs, gc: this.gc,
+    };
   }
 
   private notePause(entry: PerformanceEntry): void {

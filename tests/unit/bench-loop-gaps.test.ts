@@ -39,6 +39,8 @@ describe('loop gaps', () => {
     blockLoop(10);
     await sleep(10);
     expect(stalls.gapsMs).toHaveLength(kept);
+    // Stopped again without a start: an empty recording, not the last window's.
+    expect(loop.stop()).toEqual({ windowMs: 0, gapsMs: [], gc: {} });
   });
 
   it('counts garbage-collection pauses by kind', async () => {
