@@ -176,9 +176,9 @@ export function loopLine(s: LoopStalls): string {
   );
 }
 
-/** A traffic window's stalls: the server's, each generator's, and the floor they put under p99 together. */
+/** A traffic window's stalls: the server's, each generator's, and the floor they all put under p99 together. */
 export function windowStallsLine(server: LoopStalls | undefined, gens: LoopStalls[] | undefined): string {
   if (!server && !gens?.length) return '';
   const parts = [server ? `server ${loopLine(server)}` : 'server –', ...(gens ?? []).map((g, i) => `generator${gens && gens.length > 1 ? ` ${i + 1}` : ''} ${loopLine(g)}`)];
-  return `stalls: ${parts.join(' | ')} | both floor p99 ${(loopFloor([server, ...(gens ?? [])], 0.01) ?? 0).toFixed(1)} ms`;
+  return `stalls: ${parts.join(' | ')} | together floor p99 ${(loopFloor([server, ...(gens ?? [])], 0.01) ?? 0).toFixed(1)} ms`;
 }

@@ -88,7 +88,7 @@ describe('loop floors and lines', () => {
     // Recorded before stall times and CPU were kept.
     expect(loopLine(generator)).toBe('longest 25.0 ms, 1 over 10 ms totalling 25 ms, stalled 2.8%, floor p99 16.0 ms; GC none');
     expect(windowStallsLine(server, [generator])).toBe(
-      `stalls: server ${loopLine(server)} | generator ${loopLine(generator)} | both floor p99 22.5 ms`,
+      `stalls: server ${loopLine(server)} | generator ${loopLine(generator)} | together floor p99 22.5 ms`,
     );
     expect(windowStallsLine(undefined, undefined)).toBe('');
   });
