@@ -1,12 +1,12 @@
 /**
  * A conversation's messages, kept off the JavaScript heap: byte chunks of the messages' JSON, their
- * end offsets, and per sender a map from a 30-bit hash of each clientMsgId to its seq.
+ * end offsets, and per sender a table (IdIndex) from a 30-bit hash of each clientMsgId to its seq.
  *
  * A single node holds every open transcript, and the garbage collector's work grows with the
  * number of heap objects it walks and copies, not with bytes. A string per message and a
  * clientMsgId string per map entry were two objects a message: after a few hundred thousand
  * messages the in-process server's p99 passed 50 ms with its CPU half idle (docs/benchmarks.md).
- * Buffer contents, small-integer arrays and maps of small integers are nothing for it to trace.
+ * Buffer contents, small-integer arrays and typed-array tables (IdIndex) are nothing for it to trace.
  *
  * The chunks grow from 512 bytes to 16 KiB and are never copied: a growing buffer copied its whole
  * content on each doubling, and since the conversations of a busy node grow together, those copies
@@ -19,6 +19,7 @@
  * reads (sync, an assignment's history, a retried send) parse.
  */
 import type { Message } from '../../../shared/protocol';
+import { IdIndex, MAX_KEY } from './id-index';
 
 type Stored = Omit<Message, 'conversationId' | 'seq'>;
 type Sender = Extract<Message['from'], 'visitor' | 'listener'>;
@@ -26,8 +27,8 @@ type Sender = Extract<Message['from'], 'visitor' | 'listener'>;
 const FIRST_CHUNK_BYTES = 512;
 /** Chunks double up to this size; a longer message gets a chunk of its own size. */
 const MAX_CHUNK_BYTES = 16_384;
-/** Keys stay small integers (31-bit on a 64-bit V8 with pointer compression): no heap numbers. */
-const HASH_MASK = 0x3fffffff;
+/** Keys stay small integers, as IdIndex takes them. */
+const HASH_MASK = MAX_KEY;
 
 /** FNV-1a over the UTF-16 code units, masked to a small integer. */
 export function hashId(id: string): number {
@@ -53,7 +54,7 @@ export class Transcript {
    * ends, or where its chunk starts when it opened a new one.
    */
   private readonly ends: number[] = [];
-  private readonly sent: Record<Sender, Map<number, number>> = { visitor: new Map(), listener: new Map() };
+  private readonly sent: Record<Sender, IdIndex> = { visitor: new IdIndex(), listener: new IdIndex() };
   /** Ids whose hash another id of the same sender took first: `${from}:${clientMsgId}` → seq. */
   private collided: Map<string, number> | null = null;
 
@@ -149,10 +150,7 @@ export class Transcript {
   }
 
   private remember(from: Sender, clientMsgId: string, seq: number): void {
-    const key = hashId(clientMsgId);
-    const taken = this.sent[from].get(key);
-    if (taken === undefined) this.sent[from].set(key, seq);
-    else (this.collided ??= new Map()).set(`${from}:${clientMsgId}`, seq);
+    if (!this.sent[from].add(hashId(clientMsgId), seq)) (this.collided ??= new Map()).set(`${from}:${clientMsgId}`, seq);
   }
 
   private stored(seq: number): Stored {
