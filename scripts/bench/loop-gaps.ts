@@ -133,7 +133,7 @@ export function loopFloor(stalls: Array<LoopStalls | undefined>, fraction: numbe
   return stallFloor(seen.flatMap((s) => s.gapsMs), windowMs, fraction);
 }
 
-export function longestStall(s: LoopStalls): number {
+function longestStall(s: LoopStalls): number {
   return s.gapsMs.reduce((a, b) => Math.max(a, b), 0);
 }
 

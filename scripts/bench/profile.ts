@@ -31,9 +31,9 @@ import { commandStats, monitorCommands, type ArmKind, type CommandStat } from '.
 import { buildAll, ROOT, type Built } from './build';
 import { setBenchPriority, type ProcCounters } from './procs';
 import { summarizeHeapFile } from './heap-top';
-import { loopFloor, windowStallsLine } from './loop-gaps';
+import { windowStallsLine } from './loop-gaps';
 import { summarizeFile } from './profile-top';
-import { Session } from './session';
+import { Session, stallFloors } from './session';
 import { median } from './stats';
 import { LISTENER_CAPACITY } from './staff';
 import type { HeapSampled } from './types';
@@ -155,9 +155,10 @@ async function messageLines(s: Session, o: ProfileOptions, label: string, figure
   if (o.heapSample) await s.arm.stopHeapSampling(heapFile);
   const redis = s.arm.redis ? ` | Redis per message: ${perMessage(before, await commandStats(s.arm.redis.url), t.sent)}` : '';
   const cpuUs = (pct: number) => ((pct / 100 / t.rate) * 1e6).toFixed(1);
+  const floors = stallFloors(t);
   figures?.push({
     p50: t.latency.p50, p99: t.latency.p99, serverCpuUs: (t.serverCpuPct / 100 / t.rate) * 1e6,
-    serverFloor: loopFloor([t.serverStalls], 0.01) ?? Number.NaN, genFloor: loopFloor(t.genStalls ?? [], 0.01) ?? Number.NaN,
+    serverFloor: floors.server ?? Number.NaN, genFloor: floors.generator ?? Number.NaN,
   });
   let line =
     `${t.rate}/s, p50 ${t.latency.p50.toFixed(2)} p99 ${t.latency.p99.toFixed(2)} ms, delivered ${t.delivered}/${t.sent}, ` +

@@ -3,9 +3,8 @@
  * ratio (or difference) to the baseline measured in the same round.
  */
 import type { ConcurrencyResult } from './concurrency';
-import { loopFloor } from './loop-gaps';
 import type { ArmResult } from './run-arm';
-import type { TrafficFigures } from './session';
+import { stallFloors, type TrafficFigures } from './session';
 import type { StallProbe } from './stalls';
 import { median } from './stats';
 
@@ -40,7 +39,7 @@ function cpuPerMessage(t: TrafficFigures | undefined): number | undefined {
  */
 function stallFloorAt(a: ArmResult, who: 'server' | 'generator'): number | undefined {
   const t = a.rtt[1];
-  return t && loopFloor(who === 'server' ? [t.serverStalls] : (t.genStalls ?? []), 0.01);
+  return t && stallFloors(t)[who];
 }
 
 const FIGURES: Figure[] = [

@@ -6,7 +6,7 @@ import { startArm, type Arm, type ArmKind } from './arms';
 import { cpus } from 'node:os';
 import { machineTicks, waitForQuiet } from './procs';
 import type { Built } from './build';
-import type { LoopStalls } from './loop-gaps';
+import { loopFloor, type LoopStalls } from './loop-gaps';
 import { GeneratorSet, worstHealth } from './generators';
 import { LISTENER_CAPACITY, listenerCookies, supervisorCookie } from './staff';
 import { addCounts, backlogGrows, summarize, sumSeries, type LatencySummary } from './stats';
@@ -66,6 +66,11 @@ export interface TrafficFigures {
   serverStalls?: LoopStalls;
   /** The same for each generator. */
   genStalls?: LoopStalls[];
+}
+
+/** The floors the server's stalls, and the generators' together, put under a window's p99 (undefined: not recorded). */
+export function stallFloors(t: TrafficFigures): { server: number | undefined; generator: number | undefined } {
+  return { server: loopFloor([t.serverStalls], 0.01), generator: loopFloor(t.genStalls ?? [], 0.01) };
 }
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

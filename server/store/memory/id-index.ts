@@ -32,11 +32,11 @@ export class IdIndex {
   add(key: number, value: number): boolean {
     if (!Number.isInteger(key) || key < 0 || key > MAX_KEY) throw new RangeError('key out of range');
     if (!Number.isInteger(value) || value < -0x80000000 || value > 0x7fffffff) throw new RangeError('value out of range');
-    const slot = this.find(this.slots, key);
+    let slot = this.find(this.slots, key);
     if (this.slots[2 * slot] !== 0) return false;
     if (2 * (this.count + 1) > this.slots.length / 2) {
       this.grow();
-      return this.add(key, value);
+      slot = this.find(this.slots, key);
     }
     this.slots[2 * slot] = key + 1;
     this.slots[2 * slot + 1] = value;
