@@ -1,8 +1,10 @@
 /**
  * `tsx scripts/bench/profile.ts [--rate N] [--seconds N] [--conversations N] [--generators N] [--arms a,b] [--nice=-N]
- *   [--server-flags="--trace-gc"] [--cpu-prof=off|window] [--monitor=off] [--pairing N] [--relay-extra-us 0,10,20]`
+ *   [--server-flags="--trace-gc"] [--cpu-prof=off|window] [--monitor=off] [--pairing N] [--memory] [--relay-extra-us 0,10,20]`
  *
- * With `--pairing N` it profiles pairing instead: N chats a second for `--seconds`. With
+ * With `--pairing N` it profiles pairing instead: N chats a second for `--seconds`. With `--memory`
+ * it measures heap and RSS per idle visitor socket instead (the full run's memory scenario; the
+ * readings follow a forced GC, so one run each is nearly exact and quick to compare). With
  * `--relay-extra-us` the baseline runs once per value, spending that much more CPU on each message
  * (calibration: how the tail grows with the CPU a message costs on this machine).
  *
@@ -33,6 +35,7 @@ import { setBenchPriority, type ProcCounters } from './procs';
 import { summarizeHeapFile } from './heap-top';
 import { windowStallsLine } from './loop-gaps';
 import { summarizeFile } from './profile-top';
+import { FULL, memoryScenario } from './scenarios';
 import { Session, stallFloors } from './session';
 import { median } from './stats';
 import { LISTENER_CAPACITY } from './staff';
@@ -82,6 +85,8 @@ interface ProfileOptions {
   monitor: boolean;
   /** Chats a second to pair, instead of relaying messages; 0: messages. */
   pairing: number;
+  /** Heap and RSS per idle visitor socket, instead of relaying messages. */
+  memory: boolean;
   /** Baseline only: extra CPU per message (µs). */
   relayExtraCpuUs?: number;
   /** Sampling heap profile of the measured window. */
@@ -115,6 +120,13 @@ async function pairingLine(s: Session, o: ProfileOptions): Promise<string> {
   );
 }
 
+/** Heap and RSS per idle visitor socket: the full run's memory scenario. */
+async function memoryLine(s: Session): Promise<string> {
+  const m = await memoryScenario(s, FULL.memorySteps);
+  const points = m.points.map((p) => `${p.sockets}: ${(p.heapUsed / 1048576).toFixed(2)} MiB`).join(', ');
+  return `heap ${(m.heapPerSocket / 1024).toFixed(2)} KiB a socket, RSS ${(m.rssPerSocket / 1024).toFixed(2)} KiB (heap after GC at ${points})`;
+}
+
 function labelOf(kind: ArmKind, o: ProfileOptions): string {
   return o.relayExtraCpuUs ? `${LABELS[kind]}+${o.relayExtraCpuUs}us` : LABELS[kind];
 }
@@ -129,7 +141,8 @@ async function profileArm(kind: ArmKind, o: ProfileOptions, figures?: RunFigures
   let line = `${label}: `;
   try {
     await s.connectListeners();
-    if (o.pairing > 0) line += await pairingLine(s, o);
+    if (o.memory) line += await memoryLine(s);
+    else if (o.pairing > 0) line += await pairingLine(s, o);
     else line += await messageLines(s, o, label, figures);
   } finally {
     await s.close();
@@ -197,6 +210,7 @@ async function main(): Promise<void> {
       'cpu-prof': { type: 'string', default: 'on' },
       monitor: { type: 'string', default: 'on' },
       pairing: { type: 'string', default: '0' },
+      memory: { type: 'boolean', default: false },
       'relay-extra-us': { type: 'string', default: '0' },
       repeat: { type: 'string', default: '1' },
       'server-flags-b': { type: 'string' },
@@ -211,9 +225,9 @@ async function main(): Promise<void> {
   const built = await buildAll('dist', kinds.some((k) => k !== 'baseline'));
   const serverFlags = (values['server-flags'] ?? '').split(' ').filter(Boolean);
   const o = { rate: Number(values.rate), seconds: Number(values.seconds), conversations: Number(values.conversations), generators: Number(values.generators), dir, built, serverFlags,
-    cpuProf: cpuProfMode(values['cpu-prof']), monitor: values.monitor !== 'off', pairing: Number(values.pairing),
+    cpuProf: cpuProfMode(values['cpu-prof']), monitor: values.monitor !== 'off', pairing: Number(values.pairing), memory: values.memory ?? false,
     heapSample: heapSampled(values['heap-sample']) };
-  if (o.heapSample && o.pairing > 0) throw new Error('--heap-sample profiles the message window: not with --pairing');
+  if (o.heapSample && (o.pairing > 0 || o.memory)) throw new Error('--heap-sample profiles the message window: not with --pairing or --memory');
   const extras = (values['relay-extra-us'] ?? '0').split(',').map(Number);
   const flagSets = [serverFlags, ...(values['server-flags-b'] === undefined ? [] : [values['server-flags-b'].split(' ').filter(Boolean)])];
   const runs = new Map<string, RunFigures[]>();

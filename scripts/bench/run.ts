@@ -25,7 +25,7 @@ const LABELS: Record<ArmKind, string> = { baseline: 'baseline', memory: 'ours-me
 /** Before each round: a thread spins this long with the other core kept busy, as under load. */
 const STALL_PROBE_SECONDS = 5;
 const STALL_THRESHOLD_MS = 0.2;
-const CONCURRENCY_STEPS = [1000, 2000, 4000, 6000, 8000, 12000, 16000, 18000, 20000];
+const CONCURRENCY_STEPS = [1000, 2000, 4000, 6000, 8000, 10000, 12000, 14000, 16000, 18000, 20000];
 
 function options() {
   const { values } = parseArgs({
