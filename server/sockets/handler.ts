@@ -63,61 +63,77 @@ const okWith = (result: object | void): object => ({ ok: true, ...(result ?? {})
 const sentAck = (message: Message): object => ({ ok: true, seq: message.seq, at: message.at });
 
 /**
- * Registers `event` on the socket: payload checked by `schema`, then `run`, which may also throw at
- * once; its result is acknowledged by `ack` (by default `{ ok: true, ...result }`).
+ * A socket event's listener, made once per namespace and shared by all its sockets: the socket is
+ * `this` (Socket.IO calls listeners on the socket, as EventEmitter does). A closure per socket and
+ * event cost about 1.5 KiB of heap for every connected visitor (docs/benchmarks.md).
  */
-export function on<S extends z.ZodType, R extends object | void = object | void>(
-  socket: Socket,
-  deps: HandlerDeps,
-  event: string,
-  schema: S,
-  run: (payload: z.infer<S>) => Promise<R>,
-  ack: (result: R) => object = okWith,
-): void {
-  socket.on(event, (first: unknown, second: unknown) => {
-    // `emit(event, callback)` with no payload puts the callback first.
-    const noPayload = typeof first === 'function' && second === undefined;
-    const callback = noPayload ? first : second;
-    const reply: Ack | null = typeof callback === 'function' ? (callback as Ack) : null;
-    const parsed = schema.safeParse(noPayload || first === undefined ? {} : first);
-    if (!parsed.success) {
-      reply?.({ ok: false, error: { code: 'invalid_payload', message: ERROR_MESSAGES.invalid_payload } });
-      return;
-    }
-    let work: Promise<R>;
-    try {
-      work = run(parsed.data);
-    } catch (err) {
-      work = Promise.reject(err);
-    }
-    deps.inflight.begin();
-    work.then(
-      (result) => {
-        deps.inflight.end();
-        reply?.(ack(result));
-      },
-      (err: unknown) => {
-        deps.inflight.end();
-        if (!(err instanceof AppError)) deps.logger.error({ err: errorSummary(err), event }, 'handler failed');
-        reply?.({ ok: false, error: toWireError(err) });
-      },
-    );
-  });
+export type SocketListener = (this: Socket, first: unknown, second: unknown) => void;
+
+/** The listeners of a namespace's events, registered on each socket as it connects. */
+export type Handlers = ReadonlyArray<readonly [event: string, listener: SocketListener]>;
+
+/** Registers every handler on the socket. */
+export function listen(socket: Socket, handlers: Handlers): void {
+  for (const [event, listener] of handlers) socket.on(event, listener);
 }
 
 /**
- * Registers `message:send` (both namespaces): the text is checked and trimmed, then `send` counts
- * and stores it; the acknowledgement is the stored message's seq and time. `send` returns the
- * store's promise as it is, with no await of its own: this runs for every message.
+ * The listener of `event`: payload checked by `schema`, then `run` on the socket, which may also
+ * throw at once; its result is acknowledged by `ack` (by default `{ ok: true, ...result }`).
  */
-export function onMessageSend<S extends z.ZodType<{ text: string }>>(
-  socket: Socket,
+export function handle<S extends z.ZodType, R extends object | void = object | void>(
+  deps: HandlerDeps,
+  event: string,
+  schema: S,
+  run: (socket: Socket, payload: z.infer<S>) => Promise<R>,
+  ack: (result: R) => object = okWith,
+): readonly [string, SocketListener] {
+  return [
+    event,
+    function (this: Socket, first: unknown, second: unknown): void {
+      // `emit(event, callback)` with no payload puts the callback first.
+      const noPayload = typeof first === 'function' && second === undefined;
+      const callback = noPayload ? first : second;
+      const reply: Ack | null = typeof callback === 'function' ? (callback as Ack) : null;
+      const parsed = schema.safeParse(noPayload || first === undefined ? {} : first);
+      if (!parsed.success) {
+        reply?.({ ok: false, error: { code: 'invalid_payload', message: ERROR_MESSAGES.invalid_payload } });
+        return;
+      }
+      let work: Promise<R>;
+      try {
+        work = run(this, parsed.data);
+      } catch (err) {
+        work = Promise.reject(err);
+      }
+      deps.inflight.begin();
+      work.then(
+        (result) => {
+          deps.inflight.end();
+          reply?.(ack(result));
+        },
+        (err: unknown) => {
+          deps.inflight.end();
+          if (!(err instanceof AppError)) deps.logger.error({ err: errorSummary(err), event }, 'handler failed');
+          reply?.({ ok: false, error: toWireError(err) });
+        },
+      );
+    },
+  ];
+}
+
+/**
+ * The listener of `message:send` (both namespaces): the text is checked and trimmed, then `send`
+ * counts and stores it; the acknowledgement is the stored message's seq and time. `send` returns
+ * the store's promise as it is, with no await of its own: this runs for every message.
+ */
+export function handleMessageSend<S extends z.ZodType<{ text: string }>>(
   deps: HandlerDeps,
   schema: S,
   maxLength: number,
-  send: (payload: z.infer<S>, text: string) => Promise<Message>,
-): void {
-  on(socket, deps, 'message:send', schema, (p) => send(p, messageText(p.text, maxLength)), sentAck);
+  send: (socket: Socket, payload: z.infer<S>, text: string) => Promise<Message>,
+): readonly [string, SocketListener] {
+  return handle(deps, 'message:send', schema, (socket, p) => send(socket, p, messageText(p.text, maxLength)), sentAck);
 }
 
 /** The checked, trimmed text of a message; throws `invalid_payload` or `too_long`. */

@@ -3,18 +3,19 @@ import type { Namespace, Socket } from 'socket.io';
 import type { CannedResponse } from '../../shared/protocol';
 import { cannedFor } from '../http/canned';
 import type { SocketDeps } from './deps';
-import { errorSummary, on, onMessageSend } from './handler';
+import { errorSummary, handle, handleMessageSend, listen, type Handlers } from './handler';
 import { rooms } from './rooms';
 import { staffAuth, staffOf } from './staff-auth';
 
 export function listenerNamespace(nsp: Namespace, deps: SocketDeps): void {
   nsp.use(staffAuth(deps, false));
 
+  const handlers = listenerHandlers(deps);
   nsp.on('connection', (socket) => {
     const { user } = staffOf(socket);
     void socket.join(rooms.user(user.id));
     deps.metrics.socketConnections.inc({ namespace: 'listener' });
-    registerHandlers(socket, deps);
+    listen(socket, handlers);
     const ready = deps.inflight.track(greet(socket, deps));
     ready.catch((err: unknown) => {
       deps.logger.error({ err: errorSummary(err) }, 'listener greeting failed');
@@ -44,29 +45,33 @@ async function greet(socket: Socket, deps: SocketDeps): Promise<void> {
   dispatcher.kick();
 }
 
-function registerHandlers(socket: Socket, deps: SocketDeps): void {
+/** The namespace's event handlers, shared by its sockets; each acts as its socket's user. */
+function listenerHandlers(deps: SocketDeps): Handlers {
   const { listeners } = deps.domain;
   const s = deps.schemas.listener;
-  const { user } = staffOf(socket);
-
-  on(socket, deps, 'status:set', s.statusSet, async (p) => listeners.setStatus(user.id, p.status));
-  on(socket, deps, 'chat:accept', s.chatAccept, async (p) => ({ conversation: await listeners.accept(user.id, p.conversationId, socket.id) }));
-  onMessageSend(socket, deps, s.messageSend, deps.config.MAX_MESSAGE_LENGTH, (p, text) => {
-    deps.limits.listenerMessage(user.id);
-    return listeners.send(user.id, p.conversationId, p.clientMsgId, text);
-  });
-  on(socket, deps, 'typing', s.typing, async (p) => {
-    if (deps.limits.typing(user.id)) await listeners.typing(user.id, p.conversationId, p.isTyping);
-  });
-  on(socket, deps, 'sync', s.sync, async (p) => ({ messages: await listeners.sync(user.id, p.conversationId, p.afterSeq) }));
-  on(socket, deps, 'chat:end', s.chatEnd, async (p) => listeners.end(user.id, p.conversationId, p.outcome));
-  on(socket, deps, 'chat:transfer', s.chatTransfer, async (p) => listeners.transfer(user.id, p.conversationId, p.to));
-  on(socket, deps, 'chat:flag', s.chatFlag, async (p) => listeners.flag(user.id, p.conversationId, p.level));
-  on(socket, deps, 'visitor:block', s.visitorBlock, async (p) => listeners.block(user.id, p.conversationId, p.reason));
-  on(socket, deps, 'canned:list', s.cannedList, async (p) => {
-    const languages = p.language ? [p.language] : deps.config.LANGUAGES;
-    const responses: Record<string, CannedResponse[]> = {};
-    for (const lang of languages) responses[lang] = await cannedFor(deps.domain.ctx.store, lang);
-    return { responses };
-  });
+  const userId = (socket: Socket) => staffOf(socket).user.id;
+  return [
+    handle(deps, 'status:set', s.statusSet, async (socket, p) => listeners.setStatus(userId(socket), p.status)),
+    handle(deps, 'chat:accept', s.chatAccept, async (socket, p) => ({ conversation: await listeners.accept(userId(socket), p.conversationId, socket.id) })),
+    handleMessageSend(deps, s.messageSend, deps.config.MAX_MESSAGE_LENGTH, (socket, p, text) => {
+      const id = userId(socket);
+      deps.limits.listenerMessage(id);
+      return listeners.send(id, p.conversationId, p.clientMsgId, text);
+    }),
+    handle(deps, 'typing', s.typing, async (socket, p) => {
+      const id = userId(socket);
+      if (deps.limits.typing(id)) await listeners.typing(id, p.conversationId, p.isTyping);
+    }),
+    handle(deps, 'sync', s.sync, async (socket, p) => ({ messages: await listeners.sync(userId(socket), p.conversationId, p.afterSeq) })),
+    handle(deps, 'chat:end', s.chatEnd, async (socket, p) => listeners.end(userId(socket), p.conversationId, p.outcome)),
+    handle(deps, 'chat:transfer', s.chatTransfer, async (socket, p) => listeners.transfer(userId(socket), p.conversationId, p.to)),
+    handle(deps, 'chat:flag', s.chatFlag, async (socket, p) => listeners.flag(userId(socket), p.conversationId, p.level)),
+    handle(deps, 'visitor:block', s.visitorBlock, async (socket, p) => listeners.block(userId(socket), p.conversationId, p.reason)),
+    handle(deps, 'canned:list', s.cannedList, async (_socket, p) => {
+      const languages = p.language ? [p.language] : deps.config.LANGUAGES;
+      const responses: Record<string, CannedResponse[]> = {};
+      for (const lang of languages) responses[lang] = await cannedFor(deps.domain.ctx.store, lang);
+      return { responses };
+    }),
+  ];
 }

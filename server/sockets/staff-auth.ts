@@ -14,6 +14,11 @@ export interface StaffSocketData {
 
 export const staffOf = (socket: Socket) => socket.data as StaffSocketData;
 
+/** Any event from a staff socket marks its session active (one function for every socket). */
+function markActive(this: Socket): void {
+  staffOf(this).active = true;
+}
+
 /** Namespace middleware: `unauthorized` without a session, `forbidden` without the role. */
 export function staffAuth(deps: SocketDeps, supervisorsOnly: boolean) {
   return (socket: Socket, next: (err?: Error) => void): void => {
@@ -23,9 +28,7 @@ export function staffAuth(deps: SocketDeps, supervisorsOnly: boolean) {
         if (supervisorsOnly && auth.user.role !== 'supervisor') return next(new Error('forbidden'));
         const data: StaffSocketData = { user: auth.user, sessionId: auth.sessionId };
         socket.data = data;
-        socket.onAny(() => {
-          data.active = true;
-        });
+        socket.onAny(markActive);
         void socket.join(rooms.session(auth.sessionId));
         next();
       },

@@ -5,7 +5,7 @@ import { AppError } from '../../shared/errors';
 import type { Message } from '../../shared/protocol';
 import { socketAddressKey } from './address';
 import type { SocketDeps } from './deps';
-import { errorSummary, messageText, on, onMessageSend } from './handler';
+import { errorSummary, handle, handleMessageSend, listen, messageText, type Handlers } from './handler';
 import type { VisitorSocketData } from './notifier';
 import { rooms } from './rooms';
 
@@ -15,6 +15,8 @@ interface VisitorData extends VisitorSocketData {
   address: string;
   /** Settles once every chat start this socket asked for is done (the disconnect waits for it). */
   starting?: Promise<unknown>;
+  /** The greeting (the disconnect waits for it, so the node counts up before down). */
+  ready?: Promise<void>;
 }
 
 const dataOf = (socket: Socket) => socket.data as VisitorData;
@@ -38,27 +40,35 @@ export function visitorNamespace(nsp: Namespace, deps: SocketDeps): void {
     );
   });
 
+  const handlers = visitorHandlers(deps);
+  const disconnected = onDisconnect(deps);
   nsp.on('connection', (socket) => {
     const data = dataOf(socket);
     void socket.join(rooms.visitor(data.visitorId));
     deps.metrics.socketConnections.inc({ namespace: 'visitor' });
-    registerHandlers(socket, deps);
-    const ready = deps.inflight.track(greet(socket, deps));
-    ready.catch((err: unknown) => {
+    listen(socket, handlers);
+    data.ready = deps.inflight.track(greet(socket, deps));
+    data.ready.catch((err: unknown) => {
       deps.logger.error({ err: errorSummary(err) }, 'visitor greeting failed');
       socket.disconnect(true);
     });
-    socket.on('disconnect', () => {
-      deps.metrics.socketConnections.dec({ namespace: 'visitor' });
-      // Always, whatever phase this socket last heard of (it may be stale, or greet still running):
-      // the grace handler checks the conversation. After greet, so the node counts up before down,
-      // and after a chat start still under way: the store starts the grace timer only for a visitor
-      // who has a conversation, and one started just as the page closed must not wait forever.
-      const settled = Promise.all([ready.catch(() => undefined), data.starting]);
-      const gone = settled.then(() => deps.domain.lifecycle.visitorDisconnected(data.visitorId));
-      void deps.inflight.track(gone).catch((err: unknown) => deps.logger.error({ err: errorSummary(err) }, 'visitor disconnect failed'));
-    });
+    socket.on('disconnect', disconnected);
   });
+}
+
+/** The `disconnect` listener, shared by the namespace's sockets. */
+function onDisconnect(deps: SocketDeps): (this: Socket) => void {
+  return function (this: Socket): void {
+    const data = dataOf(this);
+    deps.metrics.socketConnections.dec({ namespace: 'visitor' });
+    // Always, whatever phase this socket last heard of (it may be stale, or greet still running):
+    // the grace handler checks the conversation. After greet, so the node counts up before down,
+    // and after a chat start still under way: the store starts the grace timer only for a visitor
+    // who has a conversation, and one started just as the page closed must not wait forever.
+    const settled = Promise.all([data.ready?.catch(() => undefined), data.starting]);
+    const gone = settled.then(() => deps.domain.lifecycle.visitorDisconnected(data.visitorId));
+    void deps.inflight.track(gone).catch((err: unknown) => deps.logger.error({ err: errorSummary(err) }, 'visitor disconnect failed'));
+  };
 }
 
 /** Counts the socket on this node, cancels a running grace period and tells the visitor where they are. */
@@ -74,35 +84,35 @@ async function greet(socket: Socket, deps: SocketDeps): Promise<void> {
   socket.emit('session', { token: data.token, state });
 }
 
-function registerHandlers(socket: Socket, deps: SocketDeps): void {
+/** The namespace's event handlers; each reads its socket's data (`dataOf`), nothing is kept per socket. */
+function visitorHandlers(deps: SocketDeps): Handlers {
   const { visitors } = deps.domain;
   const s = deps.schemas.visitor;
-  const data = dataOf(socket);
-
-  on(socket, deps, 'chat:start', s.chatStart, (p) => {
-    const started = startChat(socket, deps, p);
-    data.starting = Promise.all([data.starting, started.catch(() => undefined)]);
-    return started;
-  });
-
-  onMessageSend(socket, deps, s.messageSend, deps.config.MAX_MESSAGE_LENGTH, (p, text) => {
-    deps.limits.visitorMessage(data.visitorId, data.address);
-    return sendWithCurrentConversation(socket, deps, p.clientMsgId, text);
-  });
-
-  on(socket, deps, 'typing', s.typing, async (p) => {
-    if (deps.limits.typing(data.visitorId)) await visitors.typing(data.visitorId, data.conversationId, p.isTyping);
-  });
-
-  on(socket, deps, 'sync', s.sync, async (p) => ({ messages: await visitors.sync(data.visitorId, p.conversationId, p.afterSeq) }));
-
-  on(socket, deps, 'chat:end', s.chatEnd, async (p) => {
-    await visitors.end(data.visitorId, data.conversationId, p.reason);
-  });
-
-  on(socket, deps, 'feedback', s.feedback, async (p) => {
-    await visitors.feedback(data.visitorId, p.conversationId, p.rating, p.comment || undefined);
-  });
+  return [
+    handle(deps, 'chat:start', s.chatStart, (socket, p) => {
+      const data = dataOf(socket);
+      const started = startChat(socket, deps, p);
+      data.starting = Promise.all([data.starting, started.catch(() => undefined)]);
+      return started;
+    }),
+    handleMessageSend(deps, s.messageSend, deps.config.MAX_MESSAGE_LENGTH, (socket, p, text) => {
+      const data = dataOf(socket);
+      deps.limits.visitorMessage(data.visitorId, data.address);
+      return sendWithCurrentConversation(socket, deps, p.clientMsgId, text);
+    }),
+    handle(deps, 'typing', s.typing, async (socket, p) => {
+      const data = dataOf(socket);
+      if (deps.limits.typing(data.visitorId)) await visitors.typing(data.visitorId, data.conversationId, p.isTyping);
+    }),
+    handle(deps, 'sync', s.sync, async (socket, p) => ({ messages: await visitors.sync(dataOf(socket).visitorId, p.conversationId, p.afterSeq) })),
+    handle(deps, 'chat:end', s.chatEnd, async (socket, p) => {
+      const data = dataOf(socket);
+      await visitors.end(data.visitorId, data.conversationId, p.reason);
+    }),
+    handle(deps, 'feedback', s.feedback, async (socket, p) => {
+      await visitors.feedback(dataOf(socket).visitorId, p.conversationId, p.rating, p.comment || undefined);
+    }),
+  ];
 }
 
 async function startChat(socket: Socket, deps: SocketDeps, p: z.infer<SocketDeps['schemas']['visitor']['chatStart']>) {
