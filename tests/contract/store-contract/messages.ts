@@ -91,6 +91,18 @@ export function describeMessages(fx: FixtureAccessor): void {
       expect((await store.getConversation('c1'))?.lastSeq).toBe(2);
     });
 
+    test('a refused message takes no clientMsgId: sent again, it is refused again and nothing is stored', async () => {
+      await activeChat('c1', 'l1', { visitorId: 'v1' });
+      await store.endConversation(endInput('c1', { listenerId: 'l1' }));
+      const lastSeq = (await store.getConversation('c1'))?.lastSeq;
+      for (let attempt = 0; attempt < 2; attempt++) {
+        await expectCode(send('c1', 'visitor', 'v1', 'msg-late-01'), 'not_chatting');
+        await expectCode(send('c1', 'listener', 'l1', 'msg-late-02'), 'not_yours');
+      }
+      expect((await store.getConversation('c1'))?.lastSeq).toBe(lastSeq);
+      expect((await store.readMessages('c1', 0)).some((m) => m.clientMsgId?.startsWith('msg-late'))).toBe(false);
+    });
+
     test('de-duplication is per conversation', async () => {
       await start({ conversationId: 'c1', visitorId: 'v1' });
       await start({ conversationId: 'c2', visitorId: 'v2' });
