@@ -24,20 +24,17 @@
 ]]
 local function append(k, a)
   local from, senderId, text, clientMsgId, at = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5]
-  local conv = redis.call('HMGET', KEYS[k + 1], 'state', 'visitorId', 'listenerId', 'lastSeq')
+  local conv = redis.call('HMGET', KEYS[k + 1], 'state', 'visitorId', 'listenerId')
   local state, visitorId, listenerId = conv[1], conv[2], conv[3] or ''
   if not state then return { -1, 'not_found' } end
   local fromVisitor = from == 'visitor'
   if fromVisitor and visitorId ~= senderId then return { -1, 'not_chatting' } end
   if not fromVisitor and listenerId ~= senderId then return { -1, 'not_yours' } end
 
-  -- The id is claimed for the next seq in the same command that finds an earlier claim (four
-  -- commands a new message, not five). A retry answers the original even when the state moved on
-  -- since, so no send is lost or doubled.
-  local seq = (tonumber(conv[4]) or 0) + 1
+  -- A retry answers the original even when the state moved on since, so no send is lost or doubled.
   local dedupField = from .. ':' .. clientMsgId
-  if redis.call('HSETNX', KEYS[k + 3], dedupField, seq) == 0 then
-    local known = redis.call('HGET', KEYS[k + 3], dedupField)
+  local known = redis.call('HGET', KEYS[k + 3], dedupField)
+  if known then
     local storedText, storedAt = '', ''
     local entry = redis.call('XRANGE', KEYS[k + 2], '0-' .. known, '0-' .. known)[1]
     if entry then
@@ -49,16 +46,12 @@ local function append(k, a)
     return { 1, tonumber(known), visitorId, listenerId, storedText, storedAt }
   end
 
-  local refused = nil
-  if fromVisitor and state ~= 'queued' and state ~= 'active' then refused = 'not_chatting' end
-  if not fromVisitor and state ~= 'active' then refused = 'not_yours' end
-  if refused then
-    redis.call('HDEL', KEYS[k + 3], dedupField)
-    return { -1, refused }
-  end
+  if fromVisitor and state ~= 'queued' and state ~= 'active' then return { -1, 'not_chatting' } end
+  if not fromVisitor and state ~= 'active' then return { -1, 'not_yours' } end
 
-  redis.call('HSET', KEYS[k + 1], 'lastSeq', seq)
+  local seq = redis.call('HINCRBY', KEYS[k + 1], 'lastSeq', 1)
   redis.call('XADD', KEYS[k + 2], '0-' .. seq, 'from', from, 'text', text, 'at', at, 'cmid', clientMsgId)
+  redis.call('HSET', KEYS[k + 3], dedupField, seq)
   return { 0, seq, visitorId, listenerId }
 end
 
