@@ -3,6 +3,8 @@
  * this node is alone on its Redis (Peers): then every socket is here and broadcasts stay local.
  * The `session` event carries each socket's own token, which never leaves the node that holds the
  * socket: other nodes are told the new phase with serverSideEmit and each emits to its local sockets.
+ * Whether a visitor is online anywhere is asked the same way, each node answering yes or no: the
+ * adapter's fetchSockets would publish every matching socket's handshake (address, token) and data.
  */
 import type { Logger } from 'pino';
 import type { Namespace, Server } from 'socket.io';
@@ -29,6 +31,7 @@ export interface VisitorSocketData {
 }
 
 const PHASE_EVENT = 'visitor:phase';
+const ONLINE_QUERY = 'visitor:online?';
 
 export class SocketNotifier implements Notifier {
   constructor(
@@ -38,6 +41,7 @@ export class SocketNotifier implements Notifier {
   ) {
     if (peers) {
       this.io.of('/visitor').on(PHASE_EVENT, (visitorId: string, state: VisitorState) => this.sessionLocally(visitorId, state));
+      this.io.of('/visitor').on(ONLINE_QUERY, (visitorId: string, reply: (online: boolean) => void) => reply(this.onlineHere(visitorId)));
     }
   }
 
@@ -105,13 +109,22 @@ export class SocketNotifier implements Notifier {
   }
 
   async visitorOnline(visitorId: string): Promise<boolean | null> {
+    if (this.onlineHere(visitorId)) return true;
+    if (!this.clustered) return false;
     try {
-      const sockets = await this.everywhere(this.visitors).in(rooms.visitor(visitorId)).fetchSockets();
-      return sockets.length > 0;
+      const answers: unknown[] = await this.visitors.serverSideEmitWithAck(ONLINE_QUERY, visitorId);
+      return answers.includes(true);
     } catch (err) {
       // A node that does not answer may hold the socket: the caller asks again later.
+      const answers = (err as { responses?: unknown[] }).responses;
+      if (answers?.includes(true)) return true;
       this.logger.warn({ err: { type: err instanceof Error ? err.name : typeof err } }, 'could not ask other nodes about a visitor');
       return null;
     }
+  }
+
+  /** Whether this node holds a socket of the visitor. */
+  private onlineHere(visitorId: string): boolean {
+    return (this.visitors.adapter.rooms.get(rooms.visitor(visitorId))?.size ?? 0) > 0;
   }
 }

@@ -75,4 +75,34 @@ describe('nodes on one Redis know whether they are alone', () => {
     expect((await visitorSays(first, 'alone again')).ok).toBe(true);
     expect((await stillHeard).conversationId).toBe(conversation.id);
   });
+
+  it('asks the other nodes whether a visitor is online without publishing their token or address', async () => {
+    const env = { RATE_LIMIT_MULTIPLIER: '0' };
+    const a = await startTestApp({ redis, env });
+    running.push(a);
+    const b = await startTestApp({ redis, env: { ...env, REDIS_PREFIX: a.config.REDIS_PREFIX } });
+    running.push(b);
+    const visitor = await joinAsVisitor(b.url);
+    const [onB] = b.app.io.of('/visitor').sockets.values();
+    const { visitorId } = onB.data as { visitorId: string };
+
+    const published: string[] = [];
+    const spy = new Redis(redis.url);
+    spy.on('pmessageBuffer', (_pattern: Buffer, _channel: Buffer, message: Buffer) => published.push(message.toString('latin1')));
+    await spy.psubscribe('*');
+    try {
+      const notifier = a.app.domain.ctx.notifier;
+      expect(await notifier.visitorOnline(visitorId)).toBe(true);
+      expect(await notifier.visitorOnline('no-such-visitor')).toBe(false);
+      visitor.socket.disconnect();
+      await until('the visitor gone from node b', async () => b.app.io.of('/visitor').sockets.size === 0, 5_000);
+      expect(await notifier.visitorOnline(visitorId)).toBe(false);
+    } finally {
+      spy.disconnect();
+    }
+    // The question and the answers went through Redis, and nothing of the visitor's socket with them.
+    expect(published.some((m) => m.includes(visitorId))).toBe(true);
+    expect(published.filter((m) => m.includes(visitor.token) || m.includes('127.0.0.1') || m.includes('handshake'))).toEqual([]);
+    for (const node of running.splice(0)) await node.stop();
+  });
 });
