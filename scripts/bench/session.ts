@@ -113,7 +113,7 @@ export class Session {
     const { kind, built, logDir, label, profileDir, serverFlags, relayExtraCpuUs } = opts;
     const arm = await startArm({ kind, built, logDir, label, profileDir, serverFlags, relayExtraCpuUs });
     try {
-      const gens = await GeneratorSet.start(opts.built.loadClient, opts.generators, arm.url, arm.origin);
+      const gens = await GeneratorSet.start(opts.built.loadClient, opts.generators, arm.url, arm.origin, opts.built.nodeFlags);
       return new Session(arm, gens, opts);
     } catch (err) {
       await arm.stop();
