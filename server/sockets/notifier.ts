@@ -94,7 +94,7 @@ export class SocketNotifier implements Notifier {
 
   /** Emits `session` to this node's sockets of the visitor and remembers their phase. */
   sessionLocally(visitorId: string, state: VisitorState): void {
-    const ids = this.visitors.adapter.rooms.get(rooms.visitor(visitorId));
+    const ids = this.visitorSocketIds(visitorId);
     if (!ids) return;
     for (const id of ids) {
       const socket = this.visitors.sockets.get(id);
@@ -125,6 +125,11 @@ export class SocketNotifier implements Notifier {
 
   /** Whether this node holds a socket of the visitor. */
   private onlineHere(visitorId: string): boolean {
-    return (this.visitors.adapter.rooms.get(rooms.visitor(visitorId))?.size ?? 0) > 0;
+    return (this.visitorSocketIds(visitorId)?.size ?? 0) > 0;
+  }
+
+  /** The ids of this node's sockets of the visitor (their room), if it has any. */
+  private visitorSocketIds(visitorId: string): Set<string> | undefined {
+    return this.visitors.adapter.rooms.get(rooms.visitor(visitorId));
   }
 }
