@@ -12,20 +12,24 @@ export interface CallFrame {
   lineNumber: number;
 }
 
-interface ProfileNode {
+export interface ProfileNode {
   id: number;
   callFrame: CallFrame;
   hitCount?: number;
   children?: number[];
 }
 
-interface CpuProfile {
+export interface CpuProfile {
   nodes: ProfileNode[];
   startTime: number;
   endTime: number;
   samples?: number[];
   /** Microseconds from the previous sample (the first: from startTime). */
   timeDeltas?: number[];
+}
+
+export function readProfile(path: string): CpuProfile {
+  return JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
 }
 
 /** `node_modules/<pkg>`, or the project folder (server/store/redis, ...), or a node internal. */
@@ -97,7 +101,7 @@ function inclusiveOwn(profile: CpuProfile, byId: Map<number, ProfileNode>, selfU
  * average), so counting them would misweigh busy and idle stretches. Without time deltas, each
  * sample counts the profile's length over the number of samples.
  */
-function selfTimes(profile: CpuProfile): Map<number, number> {
+export function selfTimes(profile: CpuProfile): Map<number, number> {
   const out = new Map<number, number>();
   const { samples, timeDeltas } = profile;
   if (samples && timeDeltas && samples.length === timeDeltas.length && samples.length > 1) {
@@ -171,10 +175,10 @@ function busyLines(stretch: BusyStretch | undefined): string[] {
   ];
 }
 
-/** With `messages` (how many the profile's window relayed), each figure is also given in
- * microseconds of CPU a message. */
-export function summarizeFile(path: string, n = 25, messages?: number): string {
-  const profile = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
+/** With `messages` (how many the profile's window relayed, or paired: `unit`), each figure is
+ * also given in microseconds of CPU a message (or pairing). */
+export function summarizeFile(path: string, n = 25, messages?: number, unit = 'message'): string {
+  const profile = readProfile(path);
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfUs = selfTimes(profile);
   const self = new Map<string, number>();
@@ -196,7 +200,7 @@ export function summarizeFile(path: string, n = 25, messages?: number): string {
   // Shares are of busy time: a benchmark server idles between windows.
   const busy = Math.max(1, total - idle);
   const perUnit = messages ? 1 / messages : undefined;
-  const perMessage = perUnit === undefined ? '' : `, busy ${(busy * perUnit).toFixed(1)} µs a message over ${messages} messages`;
+  const perMessage = perUnit === undefined ? '' : `, busy ${(busy * perUnit).toFixed(1)} µs a ${unit} over ${messages} ${unit}s`;
   return [
     `${path}: ${seconds.toFixed(1)} s, ${profile.samples?.length ?? '?'} samples, idle ${((100 * idle) / Math.max(1, total)).toFixed(1)}%${perMessage}; shares below are of busy time`,
     'self time by function:',

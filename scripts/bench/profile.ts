@@ -13,9 +13,10 @@
  * prints its top allocation sites; `--heap-sample=all` samples every allocation. The files stay in
  * test-artifacts/bench/profiles/*.heapprofile (Chrome DevTools opens them).
  *
- * `--cpu-prof=window` profiles only the measured window, through the inspector (250 µs sampling),
- * and gives each function's share also in microseconds of CPU a message; `--cpu-prof=on`
- * (`node --cpu-prof`) covers the whole run, set-up included.
+ * `--cpu-prof=window` profiles only the measured window (of messages or pairings), through the
+ * inspector (250 µs sampling), and gives each function's share also in microseconds of CPU a
+ * message or pairing; `--cpu-prof=on` (`node --cpu-prof`) covers the whole run, set-up included.
+ * Each profile is also drawn as a flame graph, an HTML page beside it (scripts/bench/flame.ts).
  *
  * `--repeat N` runs every arm N times, alternating, and ends with the median and the spread of each
  * figure: one 10 s window's p99 moves 1.5-3x between identical runs on a shared 2-core machine, so
@@ -34,8 +35,9 @@ import { buildAll, ROOT, type Built } from './build';
 import { setBenchPriority, type ProcCounters } from './procs';
 import { summarizeHeapFile } from './heap-top';
 import { windowStallsLine } from './loop-gaps';
+import { flameGraphs } from './flame';
 import { summarizeFile } from './profile-top';
-import { FULL, memoryScenario } from './scenarios';
+import { describeMemory, FULL, memoryScenario } from './scenarios';
 import { Session, stallFloors } from './session';
 import { median } from './stats';
 import { LISTENER_CAPACITY } from './staff';
@@ -108,23 +110,28 @@ async function pairingLine(s: Session, o: ProfileOptions): Promise<string> {
   const n = Math.round(o.pairing * o.seconds);
   await s.connectVisitors(n, 1000);
   const before = s.arm.redis ? await commandStats(s.arm.redis.url) : {};
+  const cpuFile = join(o.dir, `pairing-${s.arm.label}-${Date.now()}.cpuprofile`);
+  if (o.cpuProf === 'window') await s.arm.startCpuWindow();
+  const proc0 = await s.arm.procCounters();
   const cpu0 = await s.arm.cpu();
   const t0 = Date.now();
   const p = await s.pair(n, o.pairing, 30_000);
   const cpu1 = await s.arm.cpu();
-  const busy = (a: number, b: number) => `${((100 * (b - a)) / ((Date.now() - t0) / 1000)).toFixed(0)}%`;
+  const proc1 = await s.arm.procCounters();
+  if (o.cpuProf === 'window') await s.arm.stopCpuWindow(cpuFile);
+  const seconds = (Date.now() - t0) / 1000;
+  const busy = (a: number, b: number) => `${((100 * (b - a)) / seconds).toFixed(0)}% (${(((b - a) * 1e6) / n).toFixed(0)} µs a pairing)`;
   const redis = s.arm.redis ? ` | Redis per pairing: ${perMessage(before, await commandStats(s.arm.redis.url), n)}` : '';
-  return (
+  const line =
     `pairing ${p.rate}/s: p50 ${p.latency.p50.toFixed(2)} p99 ${p.latency.p99.toFixed(2)} ms, n ${n}, failed ${p.failed}, ` +
-    `timed out ${p.timedOut}, CPU server ${busy(cpu0.server, cpu1.server)} redis ${busy(cpu0.redis, cpu1.redis)}${redis}`
-  );
+    `timed out ${p.timedOut}, CPU server ${busy(cpu0.server, cpu1.server)} redis ${busy(cpu0.redis, cpu1.redis)}${redis}` +
+    (proc0 && proc1 ? `\n${procLine(proc0, proc1, n, 'pairing')}` : '');
+  return o.cpuProf === 'window' ? `${line}\n${summarizeFile(cpuFile, 30, n, 'pairing')}\n${flameGraphs(cpuFile)}` : line;
 }
 
 /** Heap and RSS per idle visitor socket: the full run's memory scenario. */
 async function memoryLine(s: Session): Promise<string> {
-  const m = await memoryScenario(s, FULL.memorySteps);
-  const points = m.points.map((p) => `${p.sockets}: ${(p.heapUsed / 1048576).toFixed(2)} MiB`).join(', ');
-  return `heap ${(m.heapPerSocket / 1024).toFixed(2)} KiB a socket, RSS ${(m.rssPerSocket / 1024).toFixed(2)} KiB (heap after GC at ${points})`;
+  return describeMemory(await memoryScenario(s, FULL.memorySteps), true);
 }
 
 function labelOf(kind: ArmKind, o: ProfileOptions): string {
@@ -147,7 +154,8 @@ async function profileArm(kind: ArmKind, o: ProfileOptions, figures?: RunFigures
   } finally {
     await s.close();
   }
-  return o.cpuProf === 'on' ? `${line}\n${summarizeFile(join(o.dir, `profile-${label}.cpuprofile`), 30)}` : line;
+  const file = join(o.dir, `profile-${label}.cpuprofile`);
+  return o.cpuProf === 'on' ? `${line}\n${summarizeFile(file, 30)}\n${flameGraphs(file)}` : line;
 }
 
 /** Relays messages at the fixed rate: CPU per message, latency, Redis commands per message. */
@@ -182,16 +190,16 @@ async function messageLines(s: Session, o: ProfileOptions, label: string, figure
   writeFileSync(join(o.dir, `stalls-${label}-${Date.now()}.json`), JSON.stringify({ server: t.serverStalls, generators: t.genStalls }));
   if (s.arm.redis && o.monitor) line += `\n${await roundTrips(s, s.arm.redis.url)}`;
   if (o.heapSample) line += `\n${summarizeHeapFile(heapFile, t.sent, o.heapSample)}`;
-  if (o.cpuProf === 'window') line += `\n${summarizeFile(cpuFile, 30, t.sent)}`;
+  if (o.cpuProf === 'window') line += `\n${summarizeFile(cpuFile, 30, t.sent)}\n${flameGraphs(cpuFile)}`;
   return line;
 }
 
-/** The server's user and kernel CPU and its system calls a message, over the window and its drain. */
-function procLine(a: ProcCounters, b: ProcCounters, messages: number): string {
+/** The server's user and kernel CPU and its system calls a message (or pairing), over the window and its drain. */
+function procLine(a: ProcCounters, b: ProcCounters, messages: number, unit = 'message'): string {
   const us = (s: number) => ((s * 1e6) / messages).toFixed(1);
   const calls = (n: number) => (n / messages).toFixed(2);
   return (
-    `server a message (window and drain): user ${us(b.user - a.user)} µs, kernel ${us(b.system - a.system)} µs, ` +
+    `server a ${unit} (window and drain): user ${us(b.user - a.user)} µs, kernel ${us(b.system - a.system)} µs, ` +
     `main thread ${us(b.mainThread - a.mainThread)} µs, other threads ${us(b.user + b.system - b.mainThread - (a.user + a.system - a.mainThread))} µs, ` +
     `read calls ${calls(b.readCalls - a.readCalls)}, write calls ${calls(b.writeCalls - a.writeCalls)}`
   );

@@ -5,7 +5,7 @@
 import { commandStats, type CommandStat } from './arms';
 import type { ArmKind } from './arms';
 import type { Built } from './build';
-import { memoryScenario, rttScenario, searchMax, type MemoryResult, type SearchResult, type Sizes } from './scenarios';
+import { describeMemory, memoryScenario, rttScenario, searchMax, type MemoryResult, type SearchResult, type Sizes } from './scenarios';
 import { LISTENER_CAPACITY } from './staff';
 import { windowStallsLine } from './loop-gaps';
 import { FOREIGN_LIMIT_PCT, Session, type PairFigures, type TrafficFigures } from './session';
@@ -91,7 +91,7 @@ async function roundTrips(s: Session, o: ArmRunOptions, result: ArmResult, refer
 
 async function measure(s: Session, o: ArmRunOptions, result: ArmResult): Promise<void> {
   result.memory = await memoryScenario(s, o.sizes.memorySteps);
-  o.log(`  ${o.label} memory: ${(result.memory.heapPerSocket / 1024).toFixed(2)} KiB heap, ${(result.memory.rssPerSocket / 1024).toFixed(2)} KiB RSS per socket`);
+  o.log(`  ${o.label} memory: ${describeMemory(result.memory)}`);
   const listeners = await s.connectListeners();
   if (listeners.failed > 0) throw new Error(`listeners failed to connect: ${JSON.stringify(listeners.errors)}`);
   await pairings(s, o, result);

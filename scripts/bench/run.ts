@@ -14,6 +14,7 @@ import { buildAll, ROOT, serverExists } from './build';
 import { runConcurrency, type ConcurrencyResult } from './concurrency';
 import { writeResults, resultsBlock, type RunSummary } from './docs';
 import { describeMachine, machineLine } from './machine';
+import { flameGraphs } from './flame';
 import { summarizeProfile } from './profile-top';
 import { setBenchPriority } from './procs';
 import type { Round } from './report';
@@ -118,7 +119,7 @@ async function main(): Promise<void> {
   log(`\n${resultsBlock(summary)}\n`);
   writeFileSync(join(outDir, `results-${startedAt.getTime()}.json`), JSON.stringify(summary, null, 1));
   if (o.write) writeResults(join(ROOT, 'docs', 'benchmarks.md'), summary);
-  if (profileDir) log(summarizeProfile(profileDir, 25));
+  if (profileDir) log(`${summarizeProfile(profileDir, 25)}\n${flameGraphs(profileDir)}`);
   log(`bench finished in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
 

@@ -84,6 +84,13 @@ export async function memoryScenario(s: Session, steps: number[]): Promise<Memor
   };
 }
 
+/** "11.57 KiB heap, 24.86 KiB RSS per socket"; with `points`, also the heap after GC at each step. */
+export function describeMemory(m: MemoryResult, points = false): string {
+  const line = `${(m.heapPerSocket / 1024).toFixed(2)} KiB heap, ${(m.rssPerSocket / 1024).toFixed(2)} KiB RSS per socket`;
+  if (!points) return line;
+  return `${line} (heap after GC at ${m.points.map((p) => `${p.sockets}: ${(p.heapUsed / 1048576).toFixed(2)} MiB`).join(', ')})`;
+}
+
 /**
  * One search window; one that fails or saturates a generator is run again once, and the second
  * counts. A stall that has nothing to do with the rate (steal time, other work, a collector) can

@@ -7,11 +7,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { buildAll, type Built } from '../../scripts/bench/build';
+import { writeFlameGraph } from '../../scripts/bench/flame';
 import { summarizeHeapFile } from '../../scripts/bench/heap-top';
 import { summarizeFile } from '../../scripts/bench/profile-top';
 import { runArm, type ArmResult } from '../../scripts/bench/run-arm';
 import type { Sizes } from '../../scripts/bench/scenarios';
 import { Session } from '../../scripts/bench/session';
+import { launchBrowser } from '../e2e/support-e2e';
 
 const TINY: Sizes = {
   generators: 1,
@@ -63,6 +65,24 @@ function expectFigures(result: ArmResult): void {
   expect(rtt.genStalls?.[0].windowMs).toBeGreaterThan(0);
 }
 
+/** The profile's flame graph opens offline in Chromium and draws frames, our server's among them. */
+async function expectFlameGraph(page: string): Promise<void> {
+  const browser = await launchBrowser();
+  try {
+    const tab = await browser.newPage();
+    const requests: string[] = [];
+    tab.on('request', (r) => requests.push(r.url()));
+    await tab.goto(`file://${page}`);
+    await tab.waitForSelector('svg.d3-flame-graph g.frame');
+    const names = await tab.$$eval('svg.d3-flame-graph g.frame', (frames) => frames.map((f) => f.querySelector('title')?.textContent ?? ''));
+    expect(names.length).toBeGreaterThan(3);
+    expect(names.some((n) => / server\//.test(n))).toBe(true);
+    expect(requests).toEqual([`file://${page}`]);
+  } finally {
+    await browser.close();
+  }
+}
+
 describe('benchmark harness smoke run', () => {
   it('produces every figure against the baseline relay, with every message delivered', async () => {
     expectFigures(await tinyRun('baseline'));
@@ -94,6 +114,7 @@ describe('benchmark harness smoke run', () => {
       const cpu = summarizeFile(cpuFile, 10, t.sent);
       expect(cpu).toMatch(new RegExp(`busy [\\d.]+ µs a message over ${t.sent} messages`));
       expect(cpu).toMatch(/inclusive time of server\/ functions:\n\s+[\d.]+%\s+[\d.]+ µs\s+\S+ server\//);
+      await expectFlameGraph(writeFlameGraph(cpuFile));
       const summary = summarizeHeapFile(file, t.sent, 'all');
       expect(summary).toMatch(new RegExp(`MiB allocated, \\d+ bytes a message over ${t.sent} messages`));
       // Our own message handlers allocate in the window, so they are in the profile.
