@@ -1,8 +1,9 @@
 /**
  * `tsx scripts/bench/profile.ts [--rate N] [--seconds N] [--conversations N] [--generators N] [--arms a,b] [--nice=-N]
- *   [--server-flags="--trace-gc"] [--cpu-prof=off|window] [--monitor=off] [--pairing N] [--memory] [--relay-extra-us 0,10,20]`
+ *   [--server-flags="--trace-gc"] [--cpu-prof=off|window] [--monitor=off] [--pairing N [--pairing-cold]] [--memory] [--relay-extra-us 0,10,20]`
  *
- * With `--pairing N` it profiles pairing instead: N chats a second for `--seconds`. With `--memory`
+ * With `--pairing N` it profiles pairing instead: N chats a second for `--seconds`, after as many
+ * paired once unmeasured to warm the server up, as the full run does (`--pairing-cold`: without). With `--memory`
  * it measures heap and RSS per idle visitor socket instead (the full run's memory scenario; the
  * readings follow a forced GC, so one run each is nearly exact and quick to compare). With
  * `--relay-extra-us` the baseline runs once per value, spending that much more CPU on each message
@@ -93,6 +94,9 @@ interface ProfileOptions {
   relayExtraCpuUs?: number;
   /** Sampling heap profile of the measured window. */
   heapSample?: HeapSampled;
+  /** Pairs as many chats once before the measured pairing window (then ends them), as the full
+   * run does: a warm server. `--pairing-cold` leaves it out. */
+  pairingWarmup: boolean;
 }
 
 /** One run's message figures, for the medians of `--repeat`. */
@@ -108,6 +112,12 @@ interface RunFigures {
 /** Pairs `seconds × pairing` visitors (connected beforehand) at the pairing rate. */
 async function pairingLine(s: Session, o: ProfileOptions): Promise<string> {
   const n = Math.round(o.pairing * o.seconds);
+  if (o.pairingWarmup) {
+    await s.connectVisitors(n, 1000);
+    await s.pair(n, o.pairing, 30_000);
+    await s.endAll();
+    await s.dropIdle();
+  }
   await s.connectVisitors(n, 1000);
   const before = s.arm.redis ? await commandStats(s.arm.redis.url) : {};
   const cpuFile = join(o.dir, `pairing-${s.arm.label}-${Date.now()}.cpuprofile`);
@@ -223,6 +233,7 @@ async function main(): Promise<void> {
       repeat: { type: 'string', default: '1' },
       'server-flags-b': { type: 'string' },
       'heap-sample': { type: 'string', default: 'off' },
+      'pairing-cold': { type: 'boolean', default: false },
     },
   });
   setBenchPriority(Number(values.nice));
@@ -234,7 +245,7 @@ async function main(): Promise<void> {
   const serverFlags = (values['server-flags'] ?? '').split(' ').filter(Boolean);
   const o = { rate: Number(values.rate), seconds: Number(values.seconds), conversations: Number(values.conversations), generators: Number(values.generators), dir, built, serverFlags,
     cpuProf: cpuProfMode(values['cpu-prof']), monitor: values.monitor !== 'off', pairing: Number(values.pairing), memory: values.memory ?? false,
-    heapSample: heapSampled(values['heap-sample']) };
+    heapSample: heapSampled(values['heap-sample']), pairingWarmup: !(values['pairing-cold'] ?? false) };
   if (o.heapSample && (o.pairing > 0 || o.memory)) throw new Error('--heap-sample profiles the message window: not with --pairing or --memory');
   const extras = (values['relay-extra-us'] ?? '0').split(',').map(Number);
   const flagSets = [serverFlags, ...(values['server-flags-b'] === undefined ? [] : [values['server-flags-b'].split(' ').filter(Boolean)])];
