@@ -127,9 +127,9 @@ async function pairingLine(s: Session, o: ProfileOptions): Promise<string> {
   const t0 = Date.now();
   const p = await s.pair(n, o.pairing, 30_000);
   const cpu1 = await s.arm.cpu();
+  const seconds = (Date.now() - t0) / 1000;
   const proc1 = await s.arm.procCounters();
   if (o.cpuProf === 'window') await s.arm.stopCpuWindow(cpuFile);
-  const seconds = (Date.now() - t0) / 1000;
   const busy = (a: number, b: number) => `${((100 * (b - a)) / seconds).toFixed(0)}% (${(((b - a) * 1e6) / n).toFixed(0)} µs a pairing)`;
   const redis = s.arm.redis ? ` | Redis per pairing: ${perMessage(before, await commandStats(s.arm.redis.url), n)}` : '';
   const line =
