@@ -62,15 +62,10 @@ export function flameTree(profile: CpuProfile, title: string): FlameNode {
   return root;
 }
 
-/** Drops the branches with no time in them; returns the branch's total. */
-function prune(node: FlameNode): number {
-  let total = node.value;
-  node.children = node.children.filter((child) => {
-    const sum = prune(child);
-    total += sum;
-    return sum > 0;
-  });
-  return total;
+/** Drops the branches with no time in them, leaves first. */
+function prune(node: FlameNode): void {
+  for (const child of node.children) prune(child);
+  node.children = node.children.filter((child) => child.value > 0 || child.children.length > 0);
 }
 
 /** Microseconds in a frame and everything it called. */

@@ -128,7 +128,7 @@ export class SocketNotifier implements Notifier {
     return (this.visitorSocketIds(visitorId)?.size ?? 0) > 0;
   }
 
-  /** The ids of this node's sockets of the visitor (their room), if it has any. */
+  /** The ids of this node's sockets of the visitor (their room); undefined when it holds none. */
   private visitorSocketIds(visitorId: string): Set<string> | undefined {
     return this.visitors.adapter.rooms.get(rooms.visitor(visitorId));
   }
