@@ -1,8 +1,9 @@
-/** Builds the Socket.IO server: origin check, payload size, adapter, the three namespaces, the ticker. */
+/** Builds the Socket.IO server: origin check, payload size, adapter, one write a burst per client, the three namespaces, the ticker. */
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Server, type ServerOptions } from 'socket.io';
 import type { Config } from '../config';
+import { coalesceFrames } from './coalesce-frames';
 import type { SocketDeps } from './deps';
 import { listenerNamespace } from './listener';
 import { supervisorNamespace } from './supervisor';
@@ -58,6 +59,7 @@ export function createSocketServer(httpServer: HttpServer, config: Config, adapt
     httpCompression: false,
     ...(adapter ? { adapter } : {}),
   });
+  io.engine.on('connection', coalesceFrames);
   refuseForeignUpgrades(httpServer, config);
   return io;
 }

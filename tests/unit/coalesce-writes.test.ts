@@ -6,31 +6,10 @@ import type { Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { coalesceWrites } from '../../server/store/redis/coalesce-writes';
 import { atTurnEnd } from '../../server/store/redis/turn-end';
+import { countWrites } from '../support/count-writes';
 import { startRedis, type TestRedis } from '../support/redis-server';
 
 const COMMANDS = 20;
-
-interface WriteCounts {
-  single: number;
-  batches: number[];
-}
-
-/** Counts the stream's single writes and the chunks of its batched writes. */
-function countWrites(stream: Socket): WriteCounts {
-  const counts: WriteCounts = { single: 0, batches: [] };
-  const s = stream as unknown as { _write: (...a: unknown[]) => void; _writev: (chunks: unknown[], cb: unknown) => void };
-  const write = s._write.bind(stream);
-  const writev = s._writev.bind(stream);
-  s._write = (...a) => {
-    counts.single += 1;
-    write(...a);
-  };
-  s._writev = (chunks, cb) => {
-    counts.batches.push(chunks.length);
-    writev(chunks, cb);
-  };
-  return counts;
-}
 
 async function burst(client: Redis, tag: string): Promise<string[]> {
   const replies = Array.from({ length: COMMANDS }, () => client.incr(`${tag}:n`).then(String));
