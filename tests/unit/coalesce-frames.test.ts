@@ -88,7 +88,7 @@ describe('coalesceFrames', () => {
     return client;
   }
 
-  it('sends one turn of packets to a WebSocket client in one write, in order, with the acknowledgement', async () => {
+  it('sends a burst of packets to a WebSocket client in one write, in order, with the acknowledgement', async () => {
     const c = await open(true, ['websocket']);
     const counts = countWrites(server!.upgraded[0]);
     const { events, answer } = await burst(server!, c);
