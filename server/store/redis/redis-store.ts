@@ -39,6 +39,9 @@ export interface RedisStoreOptions {
 /** Connects, checks the server and loads the scripts; rejects when Redis cannot be reached. */
 export async function createRedisStore(options: RedisStoreOptions): Promise<RedisStore> {
   const log = options.logger?.child({ component: 'redis-store' });
+  // No reconnecting before the first connection: a server that cannot reach Redis at start fails
+  // at once, and its client ends by itself.
+  let connected = false;
   const client = new Redis(options.url, {
     lazyConnect: true,
     // Fail a command after two reconnect attempts instead of hanging a socket handler.
@@ -46,8 +49,9 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Redi
     // Commands issued during a short reconnect wait for it rather than failing at once.
     enableOfflineQueue: true,
     connectTimeout: 5_000,
-    retryStrategy: (times) => Math.min(100 * 2 ** times, 3_000),
+    retryStrategy: (times) => (connected ? Math.min(100 * 2 ** times, 3_000) : null),
   });
+  client.once('ready', () => (connected = true));
   client.on('error', (err: Error) => log?.warn({ err: errorSummary(err) }, 'redis connection error'));
   client.on('reconnecting', (delay: number) => log?.info({ delay }, 'redis reconnecting'));
   // Commands issued in one turn of the event loop share one socket write.
@@ -57,9 +61,18 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Redi
     await checkVersion(client);
     return new RedisStore(client, createKeys(options.prefix));
   } catch (err) {
-    client.disconnect();
+    endClient(client);
     throw err;
   }
+}
+
+/**
+ * Drops a connection at once. Not on a client that has ended already: ioredis's disconnect() arms
+ * a 2-second timer (`disconnectTimeout`) that only the socket's 'close' event clears, so on a
+ * closed socket it would hold the process open for those 2 s.
+ */
+function endClient(client: Redis): void {
+  if (client.status !== 'end') client.disconnect();
 }
 
 export class RedisStore implements Store {
@@ -101,7 +114,7 @@ export class RedisStore implements Store {
     try {
       await this.client.quit();
     } catch {
-      this.client.disconnect();
+      endClient(this.client);
     }
   }
 
