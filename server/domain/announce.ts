@@ -36,16 +36,16 @@ export class Announcer {
     const c = t.conversation;
     if (!c.listenerId) return;
     // Without the history the listener's console syncs by itself; the assignment stands either way.
-    const name = afterCommit(this.ctx, 'listener name', this.listenerName(c.listenerId), '');
     const messages = t.history ?? (await afterCommit(this.ctx, 'read history', this.ctx.store.readMessages(c.id, 0), undefined));
     const { notifier } = this.ctx;
     // The listener first, before the visitor can answer the greeting: a message that reached the
     // console before its conversation would wait there for the next one to reveal the gap. The
-    // visitor's 'assigned' line goes in the same turn, before the name is read: otherwise the
-    // listener's first words could reach the visitor ahead of it, out of seq order.
+    // visitor's system line and who answered go in the same turn, ahead of the listener's first
+    // words. The name comes with the transition, from the listener's presence, which is kept in
+    // step with their account: no read stands between the two sides hearing of it.
     notifier.toListener(c.listenerId, exceptSocketId, 'chat:assigned', { conversation: conversationView(c, this.ctx.clock(), messages) });
     if (t.message) notifier.toVisitor(c.visitorId, 'message', t.message);
-    const displayName = await name;
+    const displayName = t.listenerName ?? '';
     notifier.toVisitor(c.visitorId, 'chat:assigned', { conversationId: c.id, listener: { displayName } });
     notifier.visitorSession(c.visitorId, visitorState(c, { listenerName: displayName }));
     if (t.previousListenerId && t.previousListenerId !== c.listenerId) {

@@ -180,6 +180,8 @@ export interface Transition {
   firstAnswer?: boolean;
   /** Set by `assign`: the whole transcript after the change, so announcing it needs no second read. */
   history?: Message[];
+  /** Set by `assign` and `transfer`: the new listener's display name as their presence holds it. */
+  listenerName?: string;
 }
 
 /** One step of routing's plan (Store.assignInOrder). */

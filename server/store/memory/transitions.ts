@@ -35,6 +35,7 @@ export function transitionMethods(state: MemoryState): TransitionMethods {
       const result = transition(entry, before, pushSystem(entry, 'assigned', input.now));
       if (first) result.firstAnswer = true;
       result.history = entry.transcript.slice(0);
+      result.listenerName = presence.displayName;
       return result;
     },
 
@@ -76,7 +77,9 @@ export function transitionMethods(state: MemoryState): TransitionMethods {
       const before = { ...entry.record };
       takeFromListener(state, entry.record);
       giveTo(state, entry.record, presence, input.now);
-      return transition(entry, before, pushSystem(entry, 'transferred', input.now));
+      const result = transition(entry, before, pushSystem(entry, 'transferred', input.now));
+      result.listenerName = presence.displayName;
+      return result;
     },
 
     async endConversation(input) {

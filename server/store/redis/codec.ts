@@ -199,15 +199,24 @@ export interface TransitionReply {
   conversation: ConversationRecord;
   /** Only assign reports it: this was the conversation's first answer. */
   firstAnswer?: boolean;
+  /** Assign and transfer report it: the new listener's display name, from their presence. */
+  listenerName?: string;
 }
 
-/** Parses the `{ previous state, previous listener, seq, HGETALL[, first answer] }` table of a transition script. */
+/**
+ * Parses the `{ previous state, previous listener, seq, HGETALL[, first answer[, history[,
+ * listener name]]] }` table of a transition script (the history is the caller's to read).
+ */
 export function toTransitionReply(reply: unknown): TransitionReply {
   if (!Array.isArray(reply) || reply.length < 4) throw new Error('Unexpected transition reply');
   const conversation = toConversation(hashFromFlat(reply[3]));
   if (!conversation) throw new Error('Unexpected transition reply: no conversation');
   return withOptional<TransitionReply>(
     { previousState: must(String(reply[0]), STATES, 'previous state'), seq: Number(reply[2]), conversation },
-    { previousListenerId: reply[1] ? String(reply[1]) : undefined, firstAnswer: Number(reply[4]) === 1 ? true : undefined },
+    {
+      previousListenerId: reply[1] ? String(reply[1]) : undefined,
+      firstAnswer: Number(reply[4]) === 1 ? true : undefined,
+      listenerName: typeof reply[6] === 'string' ? reply[6] : undefined,
+    },
   );
 }

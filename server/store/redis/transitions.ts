@@ -143,6 +143,7 @@ export class RedisTransitions {
     if (message) transition.message = message;
     if (parsed.previousListenerId) transition.previousListenerId = parsed.previousListenerId;
     if (parsed.firstAnswer) transition.firstAnswer = true;
+    if (parsed.listenerName !== undefined) transition.listenerName = parsed.listenerName;
     return transition;
   }
 }

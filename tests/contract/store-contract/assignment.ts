@@ -26,6 +26,14 @@ export function describeAssignment(fx: FixtureAccessor): void {
       expect(await store.getConversation('c1')).toEqual(result.conversation);
       expect(result.history).toEqual(await store.readMessages('c1', 0));
       expect(result.history?.map((m) => m.seq)).toEqual([1, 2]);
+      expect(result.listenerName).toBe('Listener l1');
+    });
+
+    test('names the listener as their presence does, after a change of profile too', async () => {
+      await start({ conversationId: 'c1' });
+      await online('l1');
+      await store.updatePresenceProfile('l1', { displayName: 'Sam', languages: ['en'], maxConcurrent: 3 });
+      expect((await assign('c1', 'l1')).listenerName).toBe('Sam');
     });
 
     test('removes the conversation from the queue', async () => {
@@ -169,6 +177,7 @@ export function describeAssignment(fx: FixtureAccessor): void {
       expect(done.map((t) => [t.conversation.id, t.conversation.listenerId, t.previousState, t.firstAnswer])).toEqual([
         ['c1', 'l1', 'queued', true], ['c2', 'l2', 'queued', true], ['c3', 'l1', 'queued', true],
       ]);
+      expect(done.map((t) => t.listenerName)).toEqual(['Listener l1', 'Listener l2', 'Listener l1']);
       expect(done[0].message).toMatchObject({ seq: 1, from: 'system', code: 'assigned', at: new Date(t0 + 9_000).toISOString() });
       expect(await store.queuedConversations(null, 10)).toEqual([]);
       expect(await store.getPresence('l1')).toMatchObject({ load: 2, lastAssignedAt: t0 + 9_000 });

@@ -140,6 +140,9 @@ export function describeRequeueAndTransfer(fx: FixtureAccessor): void {
       expect(result.previousListenerId).toBe('l1');
       expect(result.conversation).toMatchObject({ state: 'active', listenerId: 'l2', assignedAt: t0 + 20_000 });
       expect(result.message).toMatchObject({ seq: 2, from: 'system', code: 'transferred', text: SYSTEM_TEXT.transferred });
+      expect(result.listenerName).toBe('Listener l2');
+      expect(result.firstAnswer).toBeUndefined();
+      expect(result.history).toBeUndefined();
       expect((await store.getPresence('l1'))?.load).toBe(0);
       expect((await store.getPresence('l2'))?.load).toBe(1);
       expect(await store.listenerConversations('l1')).toEqual([]);

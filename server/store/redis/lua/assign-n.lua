@@ -33,7 +33,8 @@
   first one's error (STALE changed, APP not_found, APP already_taken, APP not_available,
   APP at_capacity). A reply is { previous state, previous listener id or '', seq of the system
   message, conversation HGETALL, 1 when this was the conversation's first answer else 0, the whole
-  message stream (XRANGE), so announcing the assignment needs no second read }.
+  message stream (XRANGE), the listener's display name from their presence; so announcing the
+  assignment needs no second read }.
 ]]
 local now, nowIso, text, statsTtl, trimBelow = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 
@@ -44,7 +45,7 @@ local function assign(k, a)
   if conv[2] ~= language then return 'STALE changed' end
   if conv[1] ~= 'queued' then return 'APP already_taken' end
 
-  local p = redis.call('HMGET', KEYS[k + 5], 'status', 'connections', 'maxConcurrent', 'languages')
+  local p = redis.call('HMGET', KEYS[k + 5], 'status', 'connections', 'maxConcurrent', 'languages', 'displayName')
   if not p[1] or tonumber(p[2] or '0') <= 0 then return 'APP not_available' end
   if manual ~= '1' and p[1] ~= 'available' then return 'APP not_available' end
   local speaks = false
@@ -77,7 +78,7 @@ local function assign(k, a)
   local seq = redis.call('HINCRBY', KEYS[k + 1], 'lastSeq', 1)
   redis.call('XADD', KEYS[k + 2], '0-' .. seq, 'from', 'system', 'text', text, 'at', nowIso, 'code', 'assigned')
   return nil, { conv[1], conv[5] or '', seq, redis.call('HGETALL', KEYS[k + 1]), conv[4] and 0 or 1,
-    redis.call('XRANGE', KEYS[k + 2], '-', '+') }
+    redis.call('XRANGE', KEYS[k + 2], '-', '+'), p[5] or '' }
 end
 
 local replies = { '' }

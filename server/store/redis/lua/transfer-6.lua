@@ -17,7 +17,9 @@
   ARGV[5] now (epoch ms)
   ARGV[6] now as an ISO string
 
-  Returns { previous state, previous listener id, seq of the system message, conversation HGETALL }.
+  Returns { previous state, previous listener id, seq of the system message, conversation HGETALL,
+  0 (not a first answer), nil (no history), the receiving listener's display name }: the layout
+  of assign's reply, so announcing the hand-over needs no read of their account.
   Errors: APP not_found, APP not_chatting (not active), APP not_yours, APP not_available, APP at_capacity.
 ]]
 local conv = redis.call('HMGET', KEYS[1], 'state', 'listenerId', 'language')
@@ -26,7 +28,7 @@ if conv[1] ~= 'active' then return redis.error_reply('APP not_chatting') end
 if conv[2] ~= ARGV[2] then return redis.error_reply('APP not_yours') end
 if ARGV[3] == ARGV[2] then return redis.error_reply('APP not_available') end
 
-local p = redis.call('HMGET', KEYS[5], 'status', 'connections', 'maxConcurrent', 'languages')
+local p = redis.call('HMGET', KEYS[5], 'status', 'connections', 'maxConcurrent', 'languages', 'displayName')
 if not p[1] or tonumber(p[2] or '0') <= 0 then return redis.error_reply('APP not_available') end
 local speaks = false
 for _, language in ipairs(cjson.decode(p[4] or '[]')) do
@@ -46,4 +48,4 @@ redis.call('HSET', KEYS[5], 'load', load + 1, 'lastAssignedAt', ARGV[5])
 
 local seq = redis.call('HINCRBY', KEYS[1], 'lastSeq', 1)
 redis.call('XADD', KEYS[2], '0-' .. seq, 'from', 'system', 'text', ARGV[4], 'at', ARGV[6], 'code', 'transferred')
-return { conv[1], conv[2], seq, redis.call('HGETALL', KEYS[1]) }
+return { conv[1], conv[2], seq, redis.call('HGETALL', KEYS[1]), 0, false, p[5] or '' }
