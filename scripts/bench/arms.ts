@@ -3,10 +3,11 @@
  * exit requests over IPC): the baseline relay, or our server with the in-process or Redis store.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
+import { resolveLuaDir } from '../../server/store/redis/scripts';
 import { freePort, startRedis, type TestRedis } from '../../tests/support/redis-server';
 import type { Built } from './build';
 import { applyPriority, cpuSeconds, procCounters, stopChild, track, trackPid, type ProcCounters } from './procs';
@@ -161,8 +162,20 @@ export async function commandStats(url: string): Promise<Record<string, CommandS
 
 /** Counts the commands Redis runs while `work` runs (MONITOR): sent by clients (round trips)
  * apart from those run inside Lua scripts. For diagnosis only: MONITOR slows Redis down. */
+/** Our Lua scripts by SHA1 (what EVALSHA names them by), so MONITOR counts can say which ran. */
+function scriptNamesBySha(): Map<string, string> {
+  const dir = resolveLuaDir();
+  const names = new Map<string, string>();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.lua'))) {
+    const sha = createHash('sha1').update(readFileSync(join(dir, file), 'utf8')).digest('hex');
+    names.set(sha, file.replace(/-(\d+|n)\.lua$/, ''));
+  }
+  return names;
+}
+
 export async function monitorCommands(url: string, work: () => Promise<void>): Promise<{ client: Record<string, number>; lua: Record<string, number> }> {
   const counts = { client: {} as Record<string, number>, lua: {} as Record<string, number> };
+  const scripts = scriptNamesBySha();
   const client = new Redis(url, { maxRetriesPerRequest: 1 });
   const monitor = await client.monitor();
   // ioredis's MONITOR parsing can trip on some lines ("Command queue state error"): counts are
@@ -170,7 +183,8 @@ export async function monitorCommands(url: string, work: () => Promise<void>): P
   for (const c of [client, monitor]) c.on('error', () => undefined);
   monitor.on('monitor', (_time: string, args: string[], source: string) => {
     const bucket = source === 'lua' ? counts.lua : counts.client;
-    const cmd = String(args[0]).toLowerCase();
+    let cmd = String(args[0]).toLowerCase();
+    if (cmd === 'evalsha') cmd += ` ${scripts.get(String(args[1])) ?? String(args[1]).slice(0, 8)}`;
     bucket[cmd] = (bucket[cmd] ?? 0) + 1;
   });
   try {
