@@ -160,8 +160,6 @@ export async function commandStats(url: string): Promise<Record<string, CommandS
   return stats;
 }
 
-/** Counts the commands Redis runs while `work` runs (MONITOR): sent by clients (round trips)
- * apart from those run inside Lua scripts. For diagnosis only: MONITOR slows Redis down. */
 /** Our Lua scripts by SHA1 (what EVALSHA names them by), so MONITOR counts can say which ran. */
 function scriptNamesBySha(): Map<string, string> {
   const dir = resolveLuaDir();
@@ -173,6 +171,8 @@ function scriptNamesBySha(): Map<string, string> {
   return names;
 }
 
+/** Counts the commands Redis runs while `work` runs (MONITOR): sent by clients (round trips)
+ * apart from those run inside Lua scripts. For diagnosis only: MONITOR slows Redis down. */
 export async function monitorCommands(url: string, work: () => Promise<void>): Promise<{ client: Record<string, number>; lua: Record<string, number> }> {
   const counts = { client: {} as Record<string, number>, lua: {} as Record<string, number> };
   const scripts = scriptNamesBySha();
