@@ -42,8 +42,20 @@ export function createSocketLimits(store: Store, config: Pick<Config, 'RATE_LIMI
 
   return {
     async chatStart(visitorId, address) {
-      await consumeOrThrow(startPerAddress, address);
-      await consumeOrThrow(startPerVisitor, visitorId);
+      // Both counts at once: on Redis they share one write and one round trip, which every
+      // pairing waits for. A start its address refuses gives the visitor's point back, so a
+      // crowded school network does not use up a pupil's own starts.
+      const [byAddress, byVisitor] = await Promise.allSettled([
+        consumeOrThrow(startPerAddress, address),
+        consumeOrThrow(startPerVisitor, visitorId),
+      ]);
+      if (byAddress.status === 'rejected') {
+        if (byVisitor.status === 'fulfilled' || byVisitor.reason instanceof RateLimitedError) {
+          await startPerVisitor?.reward(visitorId, 1).catch(() => undefined);
+        }
+        throw byAddress.reason;
+      }
+      if (byVisitor.status === 'rejected') throw byVisitor.reason;
     },
     visitorMessage(visitorId, address) {
       takeOrThrow(visitorMessages, visitorId);

@@ -2,6 +2,8 @@ import { testConfig } from '../../server/config';
 import { addressKey, consumeOrThrow, createLimiter, createLoginLimits, initAddressKey, RateLimitedError } from '../../server/http/rate-limits';
 import { createMemoryStore } from '../../server/store/memory/memory-store';
 import { createSocketLimits } from '../../server/sockets/limits';
+import type { Store } from '../../server/store/types';
+import { redisStoreFixture } from '../support/redis-store-fixture';
 
 describe('addressKey', () => {
   it('is a stable keyed hash that does not contain the address', () => {
@@ -130,4 +132,37 @@ describe('socket limits', () => {
       expect(limits.typing('v1')).toBe(true);
     }
   });
+});
+
+/** Chat starts are counted in the store, so every node sees them: the same rules on both stores. */
+function describeChatStartLimits(store: () => Store): void {
+  it('refuses a sixth chat start by one visitor in ten minutes, and a 61st from one address whoever starts', async () => {
+    const limits = createSocketLimits(store(), testConfig({ RATE_LIMIT_MULTIPLIER: '1' }));
+    for (let i = 0; i < 5; i++) await limits.chatStart('v1', 'addr-a');
+    await expect(limits.chatStart('v1', 'addr-a')).rejects.toMatchObject({ code: 'rate_limited' });
+    // Six counted for addr-a: the refused start counted for its address as well.
+    for (let v = 0; v < 54; v++) await limits.chatStart(`other-${v}`, 'addr-a');
+    await expect(limits.chatStart('fresh', 'addr-a')).rejects.toMatchObject({ code: 'rate_limited' });
+    await expect(limits.chatStart('fresh', 'addr-b')).resolves.toBeUndefined();
+  });
+
+  it('a start refused by its address costs the visitor none of their own starts', async () => {
+    const limits = createSocketLimits(store(), testConfig({ RATE_LIMIT_MULTIPLIER: '1' }));
+    for (let v = 0; v < 60; v++) await limits.chatStart(`other-${v}`, 'crowded');
+    for (let i = 0; i < 3; i++) await expect(limits.chatStart('v1', 'crowded')).rejects.toBeInstanceOf(RateLimitedError);
+    // From another network the visitor still has all five.
+    for (let i = 0; i < 5; i++) await limits.chatStart('v1', 'home');
+    await expect(limits.chatStart('v1', 'home')).rejects.toMatchObject({ code: 'rate_limited' });
+  });
+}
+
+describe('chat start limits, in-process store', () => {
+  const memory = createMemoryStore();
+  afterAll(async () => memory.close());
+  describeChatStartLimits(() => memory);
+});
+
+describe('chat start limits, Redis store', () => {
+  const fx = redisStoreFixture('rl');
+  describeChatStartLimits(() => fx.store);
 });
