@@ -4,10 +4,10 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { resolveLuaDir } from '../../server/store/redis/scripts';
+import { readScriptFiles } from '../../server/store/redis/scripts';
 import { freePort, startRedis, type TestRedis } from '../../tests/support/redis-server';
 import type { Built } from './build';
 import { applyPriority, cpuSeconds, procCounters, stopChild, track, trackPid, type ProcCounters } from './procs';
@@ -162,13 +162,7 @@ export async function commandStats(url: string): Promise<Record<string, CommandS
 
 /** Our Lua scripts by SHA1 (what EVALSHA names them by), so MONITOR counts can say which ran. */
 function scriptNamesBySha(): Map<string, string> {
-  const dir = resolveLuaDir();
-  const names = new Map<string, string>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.lua'))) {
-    const sha = createHash('sha1').update(readFileSync(join(dir, file), 'utf8')).digest('hex');
-    names.set(sha, file.replace(/-(\d+|n)\.lua$/, ''));
-  }
-  return names;
+  return new Map(readScriptFiles().map(({ name, lua }) => [createHash('sha1').update(lua).digest('hex'), name]));
 }
 
 /** Counts the commands Redis runs while `work` runs (MONITOR): sent by clients (round trips)

@@ -92,6 +92,28 @@ function isScriptName(name: string): name is ScriptName {
   return (SCRIPT_NAMES as readonly string[]).includes(name);
 }
 
+/** One script file of the lua/ folder. */
+export interface ScriptFile {
+  file: string;
+  /** The command name: the file's kebab-case name in camelCase. */
+  name: string;
+  /** Undefined for a variable number of keys. */
+  numberOfKeys: number | undefined;
+  lua: string;
+}
+
+/** Every script file of `dir`, read and named as the store defines them. */
+export function readScriptFiles(dir: string = resolveLuaDir()): ScriptFile[] {
+  const files: ScriptFile[] = [];
+  for (const file of readdirSync(dir)) {
+    const match = SCRIPT_FILE.exec(file);
+    if (!match) continue;
+    const numberOfKeys = match[2] === 'n' ? undefined : Number(match[2]);
+    files.push({ file, name: camelCase(match[1]), numberOfKeys, lua: readFileSync(path.join(dir, file), 'utf8') });
+  }
+  return files;
+}
+
 /** The store's scripts, registered on one client. */
 export class Scripts {
   /** Key count per script; null for scripts taking a variable number of keys. */
@@ -101,13 +123,9 @@ export class Scripts {
     private readonly client: Redis,
     dir: string = resolveLuaDir(),
   ) {
-    for (const file of readdirSync(dir)) {
-      const match = SCRIPT_FILE.exec(file);
-      if (!match) continue;
-      const name = camelCase(match[1]);
+    for (const { file, name, numberOfKeys, lua } of readScriptFiles(dir)) {
       if (!isScriptName(name)) throw new Error(`Unknown Lua script ${file}`);
-      const numberOfKeys = match[2] === 'n' ? undefined : Number(match[2]);
-      client.defineCommand(name, { numberOfKeys, lua: readFileSync(path.join(dir, file), 'utf8') });
+      client.defineCommand(name, { numberOfKeys, lua });
       this.keyCounts.set(name, numberOfKeys ?? null);
     }
     const missing = SCRIPT_NAMES.filter((name) => !this.keyCounts.has(name));
