@@ -156,7 +156,7 @@ export function healthNotes(rounds: Round[]): string[] {
     for (const [label, a] of Object.entries(r.arms)) {
       if (a.search?.genBound) notes.push(`round ${i + 1}, ${label}: the maximum-rate search stopped on a saturated generator; its maximum is a lower bound.`);
       const genRtt = a.rtt.filter((t) => t.genBound).length;
-      if (genRtt) notes.push(`round ${i + 1}, ${label}: ${genRtt} round-trip window(s) had a saturated generator.`);
+      if (genRtt) notes.push(`round ${i + 1}, ${label}: ${genRtt} round-trip window(s) had a saturated generator, also when run again.`);
       for (const f of a.failures) notes.push(`round ${i + 1}, ${label}: failed: ${f}`);
     }
   });

@@ -1,15 +1,6 @@
 import { driftNote, figuresTable, healthNotes, type Round } from '../../scripts/bench/report';
 import type { ArmResult } from '../../scripts/bench/run-arm';
-import type { TrafficFigures } from '../../scripts/bench/session';
-
-/** A round-trip window at `rate` msgs/s whose server used `cpuPct` of a core. */
-function window(rate: number, cpuPct: number): TrafficFigures {
-  return {
-    rate, sent: rate, acked: rate, delivered: rate, errors: {}, latency: { n: rate, p50: 1, p99: 5, max: 9 }, growing: false,
-    disconnects: 0, unmatched: 0, gen: { cpuPct: 40, eldP99Ms: 1, eldMaxMs: 2, rssMb: 100 }, genBound: false,
-    serverCpuPct: cpuPct, redisCpuPct: 0, machineCpuPct: cpuPct, foreignCpuPct: 0, stealCpuPct: 0,
-  };
-}
+import { trafficWindow as window } from '../support/bench-windows';
 
 /** An arm whose middle round-trip window (50%) cost `usPerMessage` µs of server CPU a message. */
 function arm(label: string, usPerMessage: number): ArmResult {
