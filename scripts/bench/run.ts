@@ -19,7 +19,7 @@ import { summarizeProfile } from './profile-top';
 import { setBenchPriority } from './procs';
 import type { Round } from './report';
 import { runArm } from './run-arm';
-import { FULL, QUICK } from './scenarios';
+import { FULL, QUICK, withPairSeconds } from './scenarios';
 import { probeStalls, stallLine } from './stalls';
 
 const LABELS: Record<ArmKind, string> = { baseline: 'baseline', memory: 'ours-memory', redis: 'ours-redis' };
@@ -41,6 +41,7 @@ function options() {
       'no-write': { type: 'boolean', default: false },
       generators: { type: 'string' },
       nice: { type: 'string', default: '0' },
+      'pair-seconds': { type: 'string' },
     },
   });
   const kinds = (values.arms ?? '').split(',').filter((a): a is ArmKind => a === 'baseline' || a === 'memory' || a === 'redis');
@@ -56,6 +57,7 @@ function options() {
     write: !(values['no-write'] ?? false),
     generators: values.generators === undefined ? undefined : Number(values.generators),
     nice: Number(values.nice),
+    pairSeconds: values['pair-seconds'] === undefined ? undefined : Number(values['pair-seconds']),
   };
 }
 
@@ -88,7 +90,8 @@ async function main(): Promise<void> {
   }
   const built = await buildAll(o.tsx ? 'tsx' : 'dist', o.kinds.length > 1);
   const base = o.quick ? QUICK : FULL;
-  const sizes = o.generators ? { ...base, generators: o.generators } : base;
+  const generated = o.generators ? { ...base, generators: o.generators } : base;
+  const sizes = o.pairSeconds ? withPairSeconds(generated, o.pairSeconds) : generated;
   const rounds: Round[] = [];
   let referenceRate: number | undefined;
   for (let r = 0; r < o.rounds; r++) {

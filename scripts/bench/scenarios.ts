@@ -4,6 +4,7 @@
  */
 import { slope } from './stats';
 import { trafficPasses, type Session, type TrafficFigures } from './session';
+import { LISTENER_CAPACITY } from './staff';
 
 export interface Sizes {
   generators: number;
@@ -50,6 +51,18 @@ export const FULL: Sizes = {
   drainMs: 3000,
   quietWaitMs: 30_000,
 };
+
+/**
+ * `sizes` with counted pairing windows of `seconds`, and listeners enough that every chat of the
+ * longest window has room (the chats of a window end only after it). A 2 s window at 500 chats/s
+ * is short next to the collector's rhythm: whether one full collection falls in it decides its
+ * p99 (docs/benchmarks.md, fourteenth session).
+ */
+export function withPairSeconds(sizes: Sizes, seconds: number): Sizes {
+  const chats = Math.max(...sizes.pairRates) * seconds;
+  const listenersPerGen = Math.max(sizes.listenersPerGen, Math.ceil(chats / sizes.generators / LISTENER_CAPACITY));
+  return { ...sizes, pairSeconds: seconds, listenersPerGen };
+}
 
 export interface MemoryResult {
   heapPerSocket: number;

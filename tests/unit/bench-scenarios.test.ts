@@ -1,4 +1,4 @@
-import { QUICK, rttScenario, searchMax, type Sizes } from '../../scripts/bench/scenarios';
+import { FULL, QUICK, rttScenario, searchMax, withPairSeconds, type Sizes } from '../../scripts/bench/scenarios';
 import type { Session, TrafficFigures } from '../../scripts/bench/session';
 import { trafficWindow } from '../support/bench-windows';
 
@@ -54,5 +54,14 @@ describe('the maximum-rate search', () => {
     const { session } = scripted([trafficWindow(1000), saturated(2000), saturated(2000)]);
     const result = await searchMax(session, sizes, () => undefined);
     expect(result).toMatchObject({ max: 1000, genBound: true });
+  });
+});
+
+describe('longer pairing windows (--pair-seconds)', () => {
+  it('adds listeners so that every chat of the longest window has room, and never takes any away', () => {
+    expect(withPairSeconds(FULL, 6)).toMatchObject({ pairSeconds: 6, listenersPerGen: 300 });
+    expect(withPairSeconds({ ...FULL, generators: 2 }, 6)).toMatchObject({ pairSeconds: 6, listenersPerGen: 150 });
+    expect(withPairSeconds(FULL, 1)).toMatchObject({ pairSeconds: 1, listenersPerGen: FULL.listenersPerGen });
+    expect(withPairSeconds(FULL, 6).pairRates).toEqual(FULL.pairRates);
   });
 });
