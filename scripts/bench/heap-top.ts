@@ -22,7 +22,7 @@ interface HeapProfile {
 }
 
 /** `messages`: how many were sent while it sampled (0: unknown), for the bytes a message. */
-export function summarizeHeapFile(path: string, messages: number, sampled: HeapSampled, n = 25): string {
+export function summarizeHeapFile(path: string, messages: number, sampled: HeapSampled, n = 25, unit = 'message'): string {
   const profile = JSON.parse(readFileSync(path, 'utf8')) as HeapProfile;
   const self = new Map<string, number>();
   const modules = new Map<string, number>();
@@ -36,7 +36,7 @@ export function summarizeHeapFile(path: string, messages: number, sampled: HeapS
     for (const child of node.children) walk(child);
   };
   walk(profile.head);
-  const perMessage = messages > 0 ? `, ${Math.round(total / messages)} bytes a message over ${messages} messages` : '';
+  const perMessage = messages > 0 ? `, ${Math.round(total / messages)} bytes a ${unit} over ${messages} ${unit}s` : '';
   const what = sampled === 'all' ? 'allocated' : 'promoted (or still alive at the end)';
   return [
     `${path}: ${(total / 2 ** 20).toFixed(1)} MiB ${what}${perMessage} (sampled); shares of that:`,

@@ -10,7 +10,7 @@
  * (calibration: how the tail grows with the CPU a message costs on this machine).
  *
  * `--heap-sample=promoted` also takes a sampling heap profile of each server over the measured
- * window, of the objects that outlive a scavenge (what the old generation has to collect), and
+ * window (of messages, or of pairings with `--pairing`), of the objects that outlive a scavenge (what the old generation has to collect), and
  * prints its top allocation sites; `--heap-sample=all` samples every allocation. The files stay in
  * test-artifacts/bench/profiles/*.heapprofile (Chrome DevTools opens them).
  *
@@ -121,6 +121,8 @@ async function pairingLine(s: Session, o: ProfileOptions): Promise<string> {
   await s.connectVisitors(n, 1000);
   const before = s.arm.redis ? await commandStats(s.arm.redis.url) : {};
   const cpuFile = join(o.dir, `pairing-${s.arm.label}-${Date.now()}.cpuprofile`);
+  const heapFile = join(o.dir, `pairing-${s.arm.label}-${Date.now()}.heapprofile`);
+  if (o.heapSample) await s.arm.startHeapSampling(o.heapSample);
   if (o.cpuProf === 'window') await s.arm.startCpuWindow();
   const proc0 = await s.arm.procCounters();
   const cpu0 = await s.arm.cpu();
@@ -130,13 +132,15 @@ async function pairingLine(s: Session, o: ProfileOptions): Promise<string> {
   const seconds = (Date.now() - t0) / 1000;
   const proc1 = await s.arm.procCounters();
   if (o.cpuProf === 'window') await s.arm.stopCpuWindow(cpuFile);
+  if (o.heapSample) await s.arm.stopHeapSampling(heapFile);
   const busy = (a: number, b: number) => `${((100 * (b - a)) / seconds).toFixed(0)}% (${(((b - a) * 1e6) / n).toFixed(0)} µs a pairing)`;
   const redis = s.arm.redis ? ` | Redis per pairing: ${perMessage(before, await commandStats(s.arm.redis.url), n)}` : '';
   const line =
     `pairing ${p.rate}/s: p50 ${p.latency.p50.toFixed(2)} p99 ${p.latency.p99.toFixed(2)} ms, n ${n}, failed ${p.failed}, ` +
     `timed out ${p.timedOut}, CPU server ${busy(cpu0.server, cpu1.server)} redis ${busy(cpu0.redis, cpu1.redis)}${redis}` +
     (proc0 && proc1 ? `\n${procLine(proc0, proc1, n, 'pairing')}` : '');
-  return o.cpuProf === 'window' ? `${line}\n${summarizeFile(cpuFile, 30, n, 'pairing')}\n${flameGraphs(cpuFile)}` : line;
+  const heap = o.heapSample ? `\n${summarizeHeapFile(heapFile, n, o.heapSample, 25, 'pairing')}` : '';
+  return o.cpuProf === 'window' ? `${line}${heap}\n${summarizeFile(cpuFile, 30, n, 'pairing')}\n${flameGraphs(cpuFile)}` : `${line}${heap}`;
 }
 
 /** Heap and RSS per idle visitor socket: the full run's memory scenario. */
@@ -246,7 +250,7 @@ async function main(): Promise<void> {
   const o = { rate: Number(values.rate), seconds: Number(values.seconds), conversations: Number(values.conversations), generators: Number(values.generators), dir, built, serverFlags,
     cpuProf: cpuProfMode(values['cpu-prof']), monitor: values.monitor !== 'off', pairing: Number(values.pairing), memory: values.memory ?? false,
     heapSample: heapSampled(values['heap-sample']), pairingWarmup: !(values['pairing-cold'] ?? false) };
-  if (o.heapSample && (o.pairing > 0 || o.memory)) throw new Error('--heap-sample profiles the message window: not with --pairing or --memory');
+  if (o.heapSample && o.memory) throw new Error('--heap-sample profiles the message or pairing window: not with --memory');
   const extras = (values['relay-extra-us'] ?? '0').split(',').map(Number);
   const flagSets = [serverFlags, ...(values['server-flags-b'] === undefined ? [] : [values['server-flags-b'].split(' ').filter(Boolean)])];
   const runs = new Map<string, RunFigures[]>();
