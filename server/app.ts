@@ -17,7 +17,7 @@ import { initAddressKey } from './http/rate-limits';
 import { createLogger, errorSummary } from './logger';
 import { createMetrics, type Metrics } from './metrics';
 import { Inflight } from './sockets/handler';
-import { attachNamespaces, createSocketServer } from './sockets';
+import { attachNamespaces, closeSocketServer, createSocketServer } from './sockets';
 import { createSocketLimits } from './sockets/limits';
 import { createRedisAdapter } from './sockets/redis-adapter';
 import { Peers } from './sockets/peers';
@@ -122,7 +122,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       io.of('/visitor').local.emit('server:shutdown');
       io.of('/listener').local.emit('server:shutdown');
       io.of('/supervisor').local.emit('server:shutdown');
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await closeSocketServer(io);
       await inflight.drain();
       await domain.dispatcher.stop();
       await domain.lifecycle.leave().catch((err: unknown) => logger.warn({ err: errorSummary(err) }, 'leaving the store failed'));

@@ -64,6 +64,20 @@ export function createSocketServer(httpServer: HttpServer, config: Config, adapt
   return io;
 }
 
+/**
+ * Closes the server and every socket, with nothing left waiting. engine.io delivers a server-side
+ * close to a long-polling client on that client's next poll, and waits up to 30 s for it
+ * (`Polling#doClose`); `io.close()` cannot cut the wait short, and its timer held a closed app's
+ * process alive (a jest worker past its grace period). The server is gone, so no poll will come:
+ * such transports finish closing now, through `shouldClose`, the callback the next poll would have
+ * run. tests/integration/shutdown-polling.test.ts fails if it moves.
+ */
+export async function closeSocketServer(io: Server): Promise<void> {
+  await new Promise<void>((resolve) => io.close(() => resolve()));
+  const { clients } = io.engine as unknown as { clients: Record<string, { transport: { shouldClose?: () => void } }> };
+  for (const client of Object.values(clients)) client.transport.shouldClose?.();
+}
+
 /** Registers the namespaces on an existing server. */
 export function attachNamespaces(io: Server, deps: SocketDeps): void {
   visitorNamespace(io.of('/visitor'), deps);
