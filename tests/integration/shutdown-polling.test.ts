@@ -4,9 +4,9 @@
  * poll and waits up to 30 s for it; `io.close()` cannot cut that wait short, so a process that
  * closed its app (a test worker, an embedding) stayed alive for it.
  */
-import { createHook } from 'node:async_hooks';
 import { request } from 'node:http';
 import { startTestApp, type TestApp } from '../support/app';
+import { timersLeftBy } from '../support/timers';
 
 /** One long-polling HTTP exchange with the engine.io endpoint, as a browser's would be. */
 function poll(t: TestApp, query: string, body?: string): Promise<string> {
@@ -26,29 +26,11 @@ function poll(t: TestApp, query: string, body?: string): Promise<string> {
   });
 }
 
-/** Ref'd timers of at least `minMs` created while `work` ran and still pending 100 ms after it. */
-async function longTimersLeftBy(work: () => Promise<void>, minMs: number): Promise<number> {
-  const pending = new Map<number, NodeJS.Timeout>();
-  const hook = createHook({
-    init: (id, type, _trigger, resource) => {
-      if (type === 'Timeout') pending.set(id, resource as NodeJS.Timeout);
-    },
-    destroy: (id) => void pending.delete(id),
-  }).enable();
-  try {
-    await work();
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    return [...pending.values()].filter((t) => t.hasRef() && (t as unknown as { _idleTimeout: number })._idleTimeout >= minMs).length;
-  } finally {
-    hook.disable();
-  }
-}
-
 test('a polling client that stops polling while the server closes its socket holds no 30 s timer after app.close()', async () => {
   const t = await startTestApp();
   let closed = false;
   try {
-    const left = await longTimersLeftBy(async () => {
+    const left = await timersLeftBy(async () => {
       const open = JSON.parse((await poll(t, '')).slice(1)) as { sid: string };
       const sid = `&sid=${open.sid}`;
       await poll(t, sid, '40/visitor,{}');
