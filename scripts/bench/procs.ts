@@ -142,14 +142,14 @@ export async function machineTicks(): Promise<{ busy: number; steal: number; tot
 
 /**
  * On a shared machine, waits (at most `maxWaitMs`) until other work uses under `limitPct` of one
- * core, sampled over half a second while the benchmark itself is idle. Returns the last reading.
+ * core, sampled over `sampleMs` while the benchmark itself is idle. Returns the last reading.
  */
-export async function waitForQuiet(limitPct: number, maxWaitMs: number): Promise<number> {
+export async function waitForQuiet(limitPct: number, maxWaitMs: number, sampleMs = 500): Promise<number> {
   const cores = cpus().length;
   const until = Date.now() + maxWaitMs;
   for (;;) {
     const a = await machineTicks();
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, sampleMs));
     const b = await machineTicks();
     const busyPct = ((100 * (b.busy - a.busy)) / Math.max(1, b.total - a.total)) * cores;
     if (busyPct < limitPct || Date.now() >= until) return busyPct;

@@ -114,7 +114,7 @@ async function measure(s: Session, o: ArmRunOptions, result: ArmResult): Promise
   const added = await s.addConversations(o.sizes.trafficConversations, 500);
   o.log(`  ${o.label} ${added.pair.latency.n} conversations for traffic`);
   // Warm-up: JIT and buffers settle before the first measured window.
-  await s.traffic(o.sizes.search.start / 2, Math.min(3000, o.sizes.search.windowMs), o.sizes.drainMs);
+  await s.traffic(o.sizes.search.start / 2, Math.min(3000, o.sizes.search.windowMs / 2), o.sizes.drainMs);
   result.search = await searchMax(s, o.sizes, (t) => o.log(`  ${o.label} search ${describe(t)}`));
   o.log(`  ${o.label} max sustained ${Math.round(result.search.max)} msgs/s${result.search.genBound ? ' (generator-bound: at least this)' : ''}`);
   await roundTrips(s, o, result, o.referenceRate ?? result.search.max);
@@ -129,7 +129,7 @@ export async function runArm(o: ArmRunOptions): Promise<ArmResult> {
     s = await Session.open({
       kind: o.kind, label: o.label, built: o.built, generators: o.sizes.generators,
       listenersPerGen: o.sizes.listenersPerGen, logDir: o.logDir, profileDir: o.profileDir,
-      quietWaitMs: o.sizes.quietWaitMs, log: o.log, serverFlags: o.serverFlags,
+      quietWaitMs: o.sizes.quietWaitMs, quietSampleMs: o.sizes.quietSampleMs, log: o.log, serverFlags: o.serverFlags,
     });
     await measure(s, o, result);
   } catch (err) {

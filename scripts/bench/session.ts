@@ -27,6 +27,7 @@ export interface SessionOptions {
   profileDir?: string;
   /** Longest wait for a quiet machine before each measured window. */
   quietWaitMs?: number;
+  quietSampleMs?: number;
   serverFlags?: string[];
   relayExtraCpuUs?: number;
   log?: (line: string) => void;
@@ -189,7 +190,7 @@ export class Session {
   /** Waits for other work on the machine to calm down (bounded), logging when it had to. */
   async quiet(): Promise<void> {
     const t0 = Date.now();
-    const busy = await waitForQuiet(FOREIGN_LIMIT_PCT, this.opts.quietWaitMs ?? 30_000);
+    const busy = await waitForQuiet(FOREIGN_LIMIT_PCT, this.opts.quietWaitMs ?? 30_000, this.opts.quietSampleMs);
     const waited = Date.now() - t0;
     if (waited > 2_000) this.opts.log?.(`  (waited ${(waited / 1000).toFixed(0)} s for other work on the machine; now ${busy.toFixed(0)}% of a core)`);
   }

@@ -27,6 +27,7 @@ const TINY: Sizes = {
   rttWindowMs: 1000,
   drainMs: 5000,
   quietWaitMs: 0,
+  quietSampleMs: 100,
 };
 
 let built: Built;
