@@ -27,6 +27,7 @@ export interface SessionOptions {
   profileDir?: string;
   /** Longest wait for a quiet machine before each measured window. */
   quietWaitMs?: number;
+  /** How long each of those checks samples the machine's load (500 ms when unset). */
   quietSampleMs?: number;
   serverFlags?: string[];
   relayExtraCpuUs?: number;
