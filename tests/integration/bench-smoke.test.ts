@@ -109,9 +109,11 @@ describe('benchmark harness smoke run', () => {
       const file = join(dir, 'window.heapprofile');
       await s.arm.stopHeapSampling(file);
       expect(t.delivered).toBe(t.sent);
-      // Each message is written to its peer and acknowledged to its sender: two write calls at least.
+      // Each message is written to its peer and acknowledged to its sender: two write calls, fewer
+      // where frames for one socket meet in one turn of the loop (coalesceFrames). On a busy
+      // machine 397 writes carried 200 messages; half of them merged would take a long stall.
       const writes = before && after ? after.writeCalls - before.writeCalls : undefined;
-      expect(writes).toBeGreaterThanOrEqual(2 * t.sent);
+      expect(writes).toBeGreaterThan(t.sent);
       const cpu = summarizeFile(cpuFile, 10, t.sent);
       expect(cpu).toMatch(new RegExp(`busy [\\d.]+ µs a message over ${t.sent} messages`));
       expect(cpu).toMatch(/inclusive time of server\/ functions:\n\s+[\d.]+%\s+[\d.]+ µs\s+\S+ server\//);
