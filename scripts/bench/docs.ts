@@ -7,6 +7,7 @@ import type { ConcurrencyResult } from './concurrency';
 import { machineLine, type Machine } from './machine';
 import { concurrencyTable, figuresTable, healthNotes, type Round } from './report';
 import { stallLine } from './stalls';
+import { targetRows, targetsTable } from './targets';
 
 const START = '<!-- bench:results:start -->';
 const END = '<!-- bench:results:end -->';
@@ -45,6 +46,21 @@ function stallSection(rounds: Round[]): string[] {
   return ['', '### The machine\'s own stalls (`scripts/bench/stalls.ts`)', '', ...probes];
 }
 
+function targetsSection(s: RunSummary): string[] {
+  const rows = targetRows(s.rounds, s.concurrency);
+  if (rows.length === 0) return [];
+  return [
+    '',
+    '### Where the targets stand, by fixed rules (`scripts/bench/targets.ts`)',
+    '',
+    'Each round is judged against the baseline of the same round; a target is met or not met when most of its rounds say so, ' +
+      'and not shown otherwise. A round is unknown where a saturated generator leaves only a bound on the wrong side, ' +
+      'or where the relay itself misses a latency target.',
+    '',
+    targetsTable(rows),
+  ];
+}
+
 /** The generated block: machine, run parameters, tables and run-health notes. */
 export function resultsBlock(s: RunSummary): string {
   const notes = healthNotes(s.rounds);
@@ -59,6 +75,7 @@ export function resultsBlock(s: RunSummary): string {
       'Each figure is the median over rounds; "vs baseline" compares with the baseline of the same round.',
     '',
     figuresTable(s.rounds),
+    ...targetsSection(s),
     ...redisSection(s.rounds),
     ...stallSection(s.rounds),
   ];

@@ -1,0 +1,155 @@
+import type { ConcurrencyResult } from '../../scripts/bench/concurrency';
+import { resultsBlock } from '../../scripts/bench/docs';
+import type { Round } from '../../scripts/bench/report';
+import type { ArmResult } from '../../scripts/bench/run-arm';
+import type { PairFigures } from '../../scripts/bench/session';
+import { targetRows, targetsTable, type TargetRow } from '../../scripts/bench/targets';
+import { trafficWindow } from '../support/bench-windows';
+
+interface ArmSpec {
+  max?: number;
+  maxGenBound?: boolean;
+  p50?: number;
+  p99?: number;
+  rttGenBound?: boolean;
+  pairP99?: number;
+  heap?: number;
+}
+
+function arm(label: string, s: ArmSpec): ArmResult {
+  const mid = trafficWindow(5_000, 40, { latency: { n: 5_000, p50: s.p50 ?? 1, p99: s.p99 ?? 5, max: 50 }, genBound: s.rttGenBound ?? false });
+  const pairing: PairFigures[] = s.pairP99 === undefined ? [] : [{
+    rate: 500, latency: { n: 1_000, p50: 2, p99: s.pairP99, max: 60 }, failed: 0, timedOut: 0, errors: {},
+    gen: { cpuPct: 30, eldP99Ms: 1, eldMaxMs: 2, rssMb: 100 }, genBound: false,
+  }];
+  return {
+    label, kind: label.startsWith('baseline') ? 'baseline' : label === 'ours-redis' ? 'redis' : 'memory',
+    pairing, rttRates: [2_500, 5_000], rtt: [trafficWindow(2_500), mid], failures: [],
+    ...(s.max === undefined ? {} : { search: { max: s.max, genBound: s.maxGenBound ?? false, steps: [] } }),
+    ...(s.heap === undefined ? {} : { memory: { heapPerSocket: s.heap } as ArmResult['memory'] }),
+  };
+}
+
+function round(arms: ArmResult[]): Round {
+  return { order: arms.map((a) => a.label), arms: Object.fromEntries(arms.map((a) => [a.label, a])) };
+}
+
+const find = (rows: TargetRow[], start: string) => rows.find((r) => r.target.startsWith(start));
+
+describe('the maximum-rate targets', () => {
+  it('are met or not by the majority of rounds, each against its own round', () => {
+    const rows = targetRows([
+      round([arm('baseline', { max: 10_000 }), arm('ours-memory', { max: 8_000 })]),
+      round([arm('baseline', { max: 10_000 }), arm('ours-memory', { max: 9_000 })]),
+      round([arm('baseline', { max: 12_000 }), arm('ours-memory', { max: 10_800 })]),
+    ], []);
+    expect(find(rows, 'in-process: maximum rate')).toEqual({
+      target: "in-process: maximum rate ≥ 0.85x the relay's", figure: '0.90x (0.80x, 0.90x, 0.90x)', status: 'met', rounds: 'not met, met, met',
+    });
+    expect(find(rows, 'Redis: maximum rate')).toBeUndefined();
+  });
+
+  it('counts a lower bound only where it decides: ours above the target, the relay below it', () => {
+    const rows = targetRows([
+      // ours a lower bound, already above the target: met whatever ours could do
+      round([arm('baseline', { max: 10_000 }), arm('ours-redis', { max: 7_500, maxGenBound: true })]),
+      // ours a lower bound below the target: unknown
+      round([arm('baseline', { max: 10_000 }), arm('ours-redis', { max: 6_000, maxGenBound: true })]),
+      // the relay a lower bound, ours below the target: the true ratio is lower still
+      round([arm('baseline', { max: 10_000, maxGenBound: true }), arm('ours-redis', { max: 6_000 })]),
+    ], []);
+    expect(find(rows, 'Redis: maximum rate')).toMatchObject({ status: 'not shown', rounds: 'met, unknown (ours a lower bound), not met' });
+  });
+
+  it('does not call a ratio met when the relay may have had more to give', () => {
+    const rows = targetRows([round([arm('baseline', { max: 10_000, maxGenBound: true }), arm('ours-memory', { max: 9_000 })])], []);
+    expect(find(rows, 'in-process: maximum rate')).toMatchObject({ status: 'not shown', rounds: 'unknown (relay a lower bound)' });
+  });
+});
+
+describe('the latency targets', () => {
+  it('judges p99 at half the rate only where the relay meets it', () => {
+    const rows = targetRows([
+      round([arm('baseline', { p99: 9.7 }), arm('ours-memory', { p99: 22.1 })]),
+      round([arm('baseline', { p99: 40.6 }), arm('ours-memory', { p99: 58.3 })]),
+      round([arm('baseline', { p99: 10 }), arm('ours-memory', { p99: 19.9 })]),
+    ], []);
+    expect(find(rows, 'in-process: round-trip p99')).toEqual({
+      target: 'in-process: round-trip p99 at 50% ≤ 20 ms', figure: '22.1 ms (22.1 ms, 58.3 ms, 19.9 ms)', status: 'not shown',
+      rounds: 'not met, unknown (relay 40.6 ms), met',
+    });
+  });
+
+  it('takes a p50 difference from windows without a saturated generator', () => {
+    const rows = targetRows([
+      round([arm('baseline', { p50: 1.2 }), arm('ours-memory', { p50: 1.6 })]),
+      round([arm('baseline', { p50: 1.2 }), arm('ours-memory', { p50: 3.6, rttGenBound: true })]),
+      round([arm('baseline', { p50: 1.0 }), arm('ours-memory', { p50: 2.5 })]),
+    ], []);
+    expect(find(rows, 'in-process: round-trip p50')).toMatchObject({ status: 'not shown', rounds: 'met, unknown (generator saturated), not met' });
+  });
+
+  it('judges the pairing p99 on Redis only', () => {
+    const rows = targetRows([
+      round([arm('baseline', { pairP99: 4.7 }), arm('ours-memory', { pairP99: 8.5 }), arm('ours-redis', { pairP99: 35.9 })]),
+      round([arm('baseline', { pairP99: 20.3 }), arm('ours-memory', { pairP99: 8.5 }), arm('ours-redis', { pairP99: 34.2 })]),
+    ], []);
+    expect(rows.filter((r) => r.target.includes('pairing'))).toEqual([
+      { target: 'Redis: pairing p99 at 500 chats/s ≤ 30 ms', figure: '35.0 ms (35.9 ms, 34.2 ms)', status: 'not met', rounds: 'not met, not met' },
+    ]);
+  });
+});
+
+describe('the heap target', () => {
+  it('allows 3 KB a socket above the relay', () => {
+    const rows = targetRows([round([arm('baseline', { heap: 2_000 }), arm('ours-memory', { heap: 2_983 }), arm('ours-redis', { heap: 5_100 })])], []);
+    expect(find(rows, 'in-process: heap')).toMatchObject({ figure: '+0.96 KiB (+0.96 KiB)', status: 'met' });
+    expect(find(rows, 'Redis: heap')).toMatchObject({ status: 'not met' });
+  });
+});
+
+describe('the concurrency target', () => {
+  const result = (over: Partial<ConcurrencyResult>): ConcurrencyResult => ({
+    label: 'ours-memory', held: 18_000, sockets: 36_160, stopReason: 'reached the last step (18000)', heapPerConversation: 0, rssPerConversation: 0,
+    serverFdLimit: '40000/40000', steps: [{ conversations: 18_000, heapUsed: 0, rss: 0, connectFailed: 0, connectErrors: {}, pairFailed: 0 }], ...over,
+  });
+
+  it("is at the machine's limit when the open-files limit leaves no room for 20,000 conversations", () => {
+    const [row] = targetRows([], [result({ serverFdLimit: '20000/20000' })]);
+    expect(row.status).toBe("at the machine's limit");
+    expect(row.rounds).toContain("open-files limit (20000/20000) holds 10,000 conversations at most");
+  });
+
+  it('is not shown when the run stopped short for another reason than the server', () => {
+    expect(targetRows([], [result({})])[0].status).toBe('not shown');
+    expect(targetRows([], [result({ held: 12_000, stopReason: 'load generator saturated at 14000' })])[0].status).toBe('not shown');
+  });
+
+  it('is not met when the server passed the latency limit, and met at 20,000', () => {
+    expect(targetRows([], [result({ held: 12_000, stopReason: 'p99 140 ms at 14000' })])[0]).toMatchObject({ status: 'not met', figure: '12,000 held (36,160 sockets)' });
+    expect(targetRows([], [result({ held: 20_000 })])[0].status).toBe('met');
+    expect(targetRows([], [result({ label: 'baseline' })])).toEqual([]);
+  });
+});
+
+describe('the table', () => {
+  it('has a row for each target with its status', () => {
+    const rows = targetRows([round([arm('baseline', { max: 10_000, p99: 9 }), arm('ours-memory', { max: 8_000, p99: 12 })])], []);
+    const table = targetsTable(rows).split('\n');
+    expect(table[0]).toBe('| target | figure (median; rounds) | status | each round |');
+    expect(table).toContain("| in-process: maximum rate ≥ 0.85x the relay's | 0.80x (0.80x) | not met | not met |");
+    expect(table).toContain('| in-process: round-trip p99 at 50% ≤ 20 ms | 12.0 ms (12.0 ms) | met | met |');
+  });
+});
+
+describe('the results block', () => {
+  it('carries the targets after the figures, and none when no target was measured', () => {
+    const machine = { cpu: 'test', cores: 2, ramGiB: 24, kernel: 'k', node: '20', redis: '7', socketIo: '4', fdLimit: '20000' };
+    const summary = (rounds: Round[]) => ({ mode: 'quick' as const, machine, rounds, concurrency: [], referenceRate: 10_000, startedAt: new Date(0), seconds: 1, serverMode: 'tsx' });
+    const block = resultsBlock(summary([round([arm('baseline', { max: 10_000 }), arm('ours-memory', { max: 8_000 })])]));
+    const heading = block.indexOf('### Where the targets stand');
+    expect(heading).toBeGreaterThan(block.indexOf('| max sustained (msgs/s) |'));
+    expect(block.slice(heading)).toContain("| in-process: maximum rate ≥ 0.85x the relay's | 0.80x (0.80x) | not met | not met |");
+    expect(resultsBlock(summary([round([arm('baseline', {})])]))).not.toContain('### Where the targets stand');
+  });
+});
