@@ -7,6 +7,7 @@ import type { ArmResult } from './run-arm';
 import { stallFloors, type TrafficFigures } from './session';
 import type { StallProbe } from './stalls';
 import { median } from './stats';
+import { RATE_RATIO_TARGETS, sideOf } from './targets';
 
 export interface Round {
   order: string[];
@@ -22,6 +23,8 @@ interface Figure {
   compare: 'ratio' | 'diff';
   digits: number;
   target?: { memory?: string; redis?: string };
+  /** A ratio's threshold per arm: its comparison is never shown rounded onto the other side. */
+  threshold?: Record<string, number>;
 }
 
 const pairAt = (rate: number, p: 'p50' | 'p99') => (a: ArmResult) => a.pairing.find((x) => x.rate === rate)?.latency[p];
@@ -55,7 +58,7 @@ const FIGURES: Figure[] = [
   { name: 'round trip p99 @80% (ms)', get: rttAt(2, 'p99'), compare: 'diff', digits: 2 },
   { name: 'server stall floor of p99 @50% (ms)', get: (a) => stallFloorAt(a, 'server'), compare: 'diff', digits: 2 },
   { name: 'generator stall floor of p99 @50% (ms)', get: (a) => stallFloorAt(a, 'generator'), compare: 'diff', digits: 2 },
-  { name: 'max sustained (msgs/s)', get: (a) => a.search?.max, compare: 'ratio', digits: 0, target: { memory: '≥ 0.85x', redis: '≥ 0.7x' } },
+  { name: 'max sustained (msgs/s)', get: (a) => a.search?.max, compare: 'ratio', digits: 0, target: { memory: '≥ 0.85x', redis: '≥ 0.7x' }, threshold: RATE_RATIO_TARGETS },
   { name: 'server CPU per message @50% (µs)', get: (a) => cpuPerMessage(a.rtt[1]), compare: 'ratio', digits: 1 },
   { name: 'heap per socket (KiB)', get: (a) => (a.memory ? a.memory.heapPerSocket / 1024 : undefined), compare: 'diff', digits: 2, target: { memory: '≤ +3 KB', redis: '≤ +3 KB' } },
   { name: 'RSS per socket (KiB)', get: (a) => (a.memory ? a.memory.rssPerSocket / 1024 : undefined), compare: 'diff', digits: 2 },
@@ -65,9 +68,10 @@ function fmt(value: number | undefined, digits: number): string {
   return value === undefined || Number.isNaN(value) ? '–' : value.toFixed(digits);
 }
 
-function fmtCompare(value: number | undefined, f: Figure): string {
+function fmtCompare(value: number | undefined, f: Figure, label: string): string {
   if (value === undefined || Number.isNaN(value)) return '–';
-  if (f.compare === 'ratio') return `${value.toFixed(2)}x`;
+  const threshold = f.threshold?.[label];
+  if (f.compare === 'ratio') return `${threshold === undefined ? value.toFixed(2) : sideOf(value, threshold)}x`;
   return `${value >= 0 ? '+' : ''}${value.toFixed(f.digits)}`;
 }
 
@@ -103,7 +107,7 @@ export function figuresTable(rounds: Round[]): string {
     const cells = [f.name];
     for (const l of labels) {
       cells.push(fmt(median(values(rounds, l, f)), f.digits));
-      if (others.includes(l)) cells.push(fmtCompare(median(comparisons(rounds, l, f)), f));
+      if (others.includes(l)) cells.push(fmtCompare(median(comparisons(rounds, l, f)), f, l));
     }
     const t = f.target;
     cells.push(t ? [t.memory && `in-process ${t.memory}`, t.redis && `Redis ${t.redis}`].filter(Boolean).join('; ') : '');

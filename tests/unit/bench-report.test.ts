@@ -48,3 +48,13 @@ describe('stall floors in the figures table', () => {
     expect(row(table, 'generator stall floor of p99 @50% (ms)')).toBe('| generator stall floor of p99 @50% (ms) | 20.00 | – | – |  |');
   });
 });
+
+describe('ratios in the figures table', () => {
+  it('never shows a maximum-rate ratio rounded onto the other side of its target', () => {
+    const withMax = (a: ArmResult, max: number): ArmResult => ({ ...a, search: { max, genBound: false, steps: [] } });
+    const table = figuresTable([round([withMax(arm('baseline', 50), 4_883), withMax(arm('ours-memory', 60), 4_150), withMax(arm('ours-redis', 70), 3_418)])]);
+    const row = table.split('\n').find((l) => l.startsWith('| max sustained'));
+    // 4,150 / 4,883 = 0.8499 (under 0.85); 3,418 / 4,883 = 0.69998 (under 0.7).
+    expect(row).toBe('| max sustained (msgs/s) | 4883 | 4150 | 0.8499x | 3418 | 0.69998x | in-process ≥ 0.85x; Redis ≥ 0.7x |');
+  });
+});

@@ -110,14 +110,17 @@ describe('the heap target', () => {
 
 describe('the concurrency target', () => {
   const result = (over: Partial<ConcurrencyResult>): ConcurrencyResult => ({
-    label: 'ours-memory', held: 18_000, sockets: 36_160, stopReason: 'reached the last step (18000)', heapPerConversation: 0, rssPerConversation: 0,
+    label: 'ours-memory', held: 18_000, sockets: 19_803, stopReason: 'reached the last step (18000)', heapPerConversation: 0, rssPerConversation: 0,
     serverFdLimit: '40000/40000', steps: [{ conversations: 18_000, heapUsed: 0, rss: 0, connectFailed: 0, connectErrors: {}, pairFailed: 0 }], ...over,
   });
 
   it("is at the machine's limit when the open-files limit leaves no room for 20,000 conversations", () => {
+    // The fourteenth session's run: 18,000 visitors and 1,803 listener sockets against 20,000 files.
     const [row] = targetRows([], [result({ serverFdLimit: '20000/20000' })]);
     expect(row.status).toBe("at the machine's limit");
-    expect(row.rounds).toContain("open-files limit (20000/20000) holds 10,000 conversations at most");
+    expect(row.rounds).toBe("stopped: reached the last step (18000); at 1.10 sockets a conversation, the server's open-files limit (20000/20000) holds 18,179 at most");
+    // 23,000 files would hold 20,000 conversations of 1.1 sockets: the run's cap, not the machine, stopped it.
+    expect(targetRows([], [result({ serverFdLimit: '23000/23000' })])[0].status).toBe('not shown');
   });
 
   it('is not shown when the run stopped short for another reason than the server', () => {
@@ -125,10 +128,31 @@ describe('the concurrency target', () => {
     expect(targetRows([], [result({ held: 12_000, stopReason: 'load generator saturated at 14000' })])[0].status).toBe('not shown');
   });
 
+  it("is at the machine's limit when the relay held no more on the same machine", () => {
+    const relay = result({ label: 'baseline', held: 12_000, stopReason: 'p99 286 ms at 14000' });
+    const ours = result({ label: 'ours-redis', held: 14_000, stopReason: 'p99 238 ms at 16000' });
+    expect(targetRows([], [relay, ours])).toEqual([{
+      target: "Redis: 20,000 conversations held, or the machine's limit", figure: '14,000 held (19,803 sockets)', status: "at the machine's limit",
+      rounds: 'stopped: p99 238 ms at 16000; the relay held 12,000 (stopped: p99 286 ms at 14000)',
+    }]);
+    // A relay that held more, or was only stopped by the run's last step, shows the limit is ours.
+    expect(targetRows([], [result({ label: 'baseline', held: 16_000, stopReason: 'p99 120 ms at 18000' }), ours])[0].status).toBe('not met');
+    expect(targetRows([], [result({ label: 'baseline', held: 12_000 }), ours])[0].status).toBe('not met');
+  });
+
   it('is not met when the server passed the latency limit, and met at 20,000', () => {
-    expect(targetRows([], [result({ held: 12_000, stopReason: 'p99 140 ms at 14000' })])[0]).toMatchObject({ status: 'not met', figure: '12,000 held (36,160 sockets)' });
+    expect(targetRows([], [result({ held: 12_000, stopReason: 'p99 140 ms at 14000' })])[0]).toMatchObject({ status: 'not met', figure: '12,000 held (19,803 sockets)' });
     expect(targetRows([], [result({ held: 20_000 })])[0].status).toBe('met');
     expect(targetRows([], [result({ label: 'baseline' })])).toEqual([]);
+  });
+});
+
+describe('a ratio at the threshold', () => {
+  it('is never shown rounded onto the other side of it', () => {
+    const rows = targetRows([round([arm('baseline', { max: 4_883 }), arm('ours-memory', { max: 4_150 })])], []);
+    expect(find(rows, 'in-process: maximum rate')).toMatchObject({ figure: '0.8499x (0.8499x)', status: 'not met' });
+    const exact = targetRows([round([arm('baseline', { max: 4_000 }), arm('ours-memory', { max: 3_400 })])], []);
+    expect(find(exact, 'in-process: maximum rate')).toMatchObject({ figure: '0.85x (0.85x)', status: 'met' });
   });
 });
 
