@@ -11,6 +11,8 @@ import { LISTENER_CAPACITY } from './staff';
 import { slope } from './stats';
 
 const SECONDS_BETWEEN_MESSAGES = 10;
+/** The conversations of each step of the ramp, up to the issue's 20,000 (`--max-conversations` cuts it short). */
+export const RAMP_STEPS = [1000, 2000, 4000, 6000, 8000, 10000, 12000, 14000, 16000, 18000, 20000];
 const P99_LIMIT_MS = 100;
 
 export interface ConcurrencyStep {

@@ -53,9 +53,7 @@ function targetsSection(s: RunSummary): string[] {
     '',
     '### Where the targets stand, by fixed rules (`scripts/bench/targets.ts`)',
     '',
-    'Each round is judged against the baseline of the same round; a target is met or not met when most of its rounds say so, ' +
-      'and not shown otherwise. A round is unknown where a saturated generator leaves only a bound on the wrong side, ' +
-      'or where the relay itself misses a latency target.',
+    'Each round against the baseline of the same round; the rules are in the Method section of docs/benchmarks.md.',
     '',
     targetsTable(rows),
   ];

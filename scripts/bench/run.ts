@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ArmKind } from './arms';
 import { buildAll, ROOT, serverExists } from './build';
-import { runConcurrency, type ConcurrencyResult } from './concurrency';
+import { RAMP_STEPS, runConcurrency, type ConcurrencyResult } from './concurrency';
 import { writeResults, resultsBlock, type RunSummary } from './docs';
 import { describeMachine, machineLine } from './machine';
 import { flameGraphs } from './flame';
@@ -26,7 +26,6 @@ const LABELS: Record<ArmKind, string> = { baseline: 'baseline', memory: 'ours-me
 /** Before each round: a thread spins this long with the other core kept busy, as under load. */
 const STALL_PROBE_SECONDS = 5;
 const STALL_THRESHOLD_MS = 0.2;
-const CONCURRENCY_STEPS = [1000, 2000, 4000, 6000, 8000, 10000, 12000, 14000, 16000, 18000, 20000];
 
 function options() {
   const { values } = parseArgs({
@@ -109,7 +108,7 @@ async function main(): Promise<void> {
   }
   const concurrency: ConcurrencyResult[] = [];
   if (o.concurrency) {
-    const steps = CONCURRENCY_STEPS.filter((n) => n <= o.maxConversations);
+    const steps = RAMP_STEPS.filter((n) => n <= o.maxConversations);
     for (const kind of o.kinds) {
       log(`concurrency: ${LABELS[kind]}`);
       concurrency.push(await runConcurrency({ kind, label: LABELS[kind], built, generators: 3, steps, windowMs: o.quick ? 10_000 : 20_000, logDir: outDir, log }));

@@ -13,13 +13,17 @@ interface ArmSpec {
   p99?: number;
   rttGenBound?: boolean;
   pairP99?: number;
+  pairFailed?: number;
+  lost?: number;
   heap?: number;
 }
 
 function arm(label: string, s: ArmSpec): ArmResult {
-  const mid = trafficWindow(5_000, 40, { latency: { n: 5_000, p50: s.p50 ?? 1, p99: s.p99 ?? 5, max: 50 }, genBound: s.rttGenBound ?? false });
+  const mid = trafficWindow(5_000, 40, {
+    latency: { n: 5_000, p50: s.p50 ?? 1, p99: s.p99 ?? 5, max: 50 }, genBound: s.rttGenBound ?? false, delivered: 5_000 - (s.lost ?? 0),
+  });
   const pairing: PairFigures[] = s.pairP99 === undefined ? [] : [{
-    rate: 500, latency: { n: 1_000, p50: 2, p99: s.pairP99, max: 60 }, failed: 0, timedOut: 0, errors: {},
+    rate: 500, latency: { n: 1_000, p50: 2, p99: s.pairP99, max: 60 }, failed: s.pairFailed ?? 0, timedOut: 0, errors: {},
     gen: { cpuPct: 30, eldP99Ms: 1, eldMaxMs: 2, rssMb: 100 }, genBound: false,
   }];
   return {
@@ -80,13 +84,44 @@ describe('the latency targets', () => {
     });
   });
 
-  it('takes a p50 difference from windows without a saturated generator', () => {
+  it('counts a p50 from a saturated window only where its bound decides', () => {
     const rows = targetRows([
-      round([arm('baseline', { p50: 1.2 }), arm('ours-memory', { p50: 1.6 })]),
+      round([arm('baseline', { p50: 1 }), arm('ours-memory', { p50: 2 })]),
+      // ours an upper bound: over the limit says nothing, under it is met all the same
       round([arm('baseline', { p50: 1.2 }), arm('ours-memory', { p50: 3.6, rttGenBound: true })]),
-      round([arm('baseline', { p50: 1.0 }), arm('ours-memory', { p50: 2.5 })]),
+      round([arm('baseline', { p50: 1.2 }), arm('ours-memory', { p50: 1.5, rttGenBound: true })]),
+      // the relay an upper bound: under the limit says nothing, over it is not met all the same
+      round([arm('baseline', { p50: 1.2, rttGenBound: true }), arm('ours-memory', { p50: 2.0 })]),
+      round([arm('baseline', { p50: 1.0, rttGenBound: true }), arm('ours-memory', { p50: 2.5 })]),
     ], []);
-    expect(find(rows, 'in-process: round-trip p50')).toMatchObject({ status: 'not shown', rounds: 'met, unknown (generator saturated), not met' });
+    expect(find(rows, 'in-process: round-trip p50')).toMatchObject({
+      figure: '+1.00 ms (+1.00 ms, +2.40 ms, +0.30 ms, +0.80 ms, +1.50 ms)',
+      status: 'not shown', rounds: 'met, unknown (generator saturated), met, unknown (relay generator saturated), not met',
+    });
+  });
+
+  it('needs more than half the rounds, unknown ones counted, to settle a target', () => {
+    const rows = targetRows([
+      round([arm('baseline', { p99: 9 }), arm('ours-memory', { p99: 12 })]),
+      round([arm('baseline', { p99: 9 }), arm('ours-memory', { p99: 25 })]),
+      round([arm('baseline', { p99: 9 }), arm('ours-memory', { p99: 12 })]),
+      round([arm('baseline', { p99: 9 }), arm('ours-memory', { p99: 25, rttGenBound: true })]),
+    ], []);
+    expect(find(rows, 'in-process: round-trip p99')).toMatchObject({ status: 'not shown', rounds: 'met, not met, met, unknown (generator saturated)' });
+  });
+
+  it('fails a window that lost messages whatever its latency, and a pairing window with failures', () => {
+    const rows = targetRows([
+      round([arm('baseline', { p99: 9, pairP99: 5 }), arm('ours-redis', { p99: 12, lost: 3, pairP99: 12, pairFailed: 2 })]),
+      round([arm('baseline', { p99: 9, lost: 1, pairP99: 5 }), arm('ours-redis', { p99: 25, pairP99: 30 })]),
+    ], []);
+    expect(find(rows, 'Redis: round-trip p99')).toMatchObject({ rounds: 'not met (3 lost), unknown (relay 1 lost)' });
+    expect(find(rows, 'Redis: pairing')).toMatchObject({ rounds: 'not met (2 failed or timed out), met' });
+  });
+
+  it('shows a latency next to its limit with the decimals that keep it on its side', () => {
+    const rows = targetRows([round([arm('baseline', { p99: 9 }), arm('ours-memory', { p99: 20.04 })]), round([arm('baseline', { p99: 9 }), arm('ours-memory', { p99: 20 })])], []);
+    expect(find(rows, 'in-process: round-trip p99')).toMatchObject({ figure: '20.02 ms (20.04 ms, 20.0 ms)', rounds: 'not met, met' });
   });
 
   it('judges the pairing p99 on Redis only', () => {
@@ -103,8 +138,12 @@ describe('the latency targets', () => {
 describe('the heap target', () => {
   it('allows 3 KB a socket above the relay', () => {
     const rows = targetRows([round([arm('baseline', { heap: 2_000 }), arm('ours-memory', { heap: 2_983 }), arm('ours-redis', { heap: 5_100 })])], []);
-    expect(find(rows, 'in-process: heap')).toMatchObject({ figure: '+0.96 KiB (+0.96 KiB)', status: 'met' });
+    expect(find(rows, 'in-process: heap')).toMatchObject({ target: "in-process: heap per socket ≤ 3 KB above the relay's", figure: '+0.98 KB (+0.98 KB)', status: 'met' });
     expect(find(rows, 'Redis: heap')).toMatchObject({ status: 'not met' });
+    // 3 KB, not 3 KiB: 3,001 bytes above the relay miss it, and do not print as the limit.
+    const edge = targetRows([round([arm('baseline', { heap: 2_000 }), arm('ours-memory', { heap: 5_001 }), arm('ours-redis', { heap: 5_000 })])], []);
+    expect(find(edge, 'in-process: heap')).toMatchObject({ figure: '+3.001 KB (+3.001 KB)', status: 'not met' });
+    expect(find(edge, 'Redis: heap')).toMatchObject({ figure: '+3.00 KB (+3.00 KB)', status: 'met' });
   });
 });
 
@@ -121,6 +160,15 @@ describe('the concurrency target', () => {
     expect(row.rounds).toBe("stopped: reached the last step (18000); at 1.10 sockets a conversation, the server's open-files limit (20000/20000) holds 18,179 at most");
     // 23,000 files would hold 20,000 conversations of 1.1 sockets: the run's cap, not the machine, stopped it.
     expect(targetRows([], [result({ serverFdLimit: '23000/23000' })])[0].status).toBe('not shown');
+    // Nor is a run capped far below the limit at the machine's.
+    expect(targetRows([], [result({ held: 10_000, sockets: 11_002, stopReason: 'reached the last step (10000)', serverFdLimit: '20000/20000' })])[0].status).toBe('not shown');
+  });
+
+  it("is at the machine's limit when connections failed at a step the open files cannot hold", () => {
+    const failed = { held: 18_000, stopReason: '1196 connections failed ({"EMFILE":1196}) at 20000', serverFdLimit: '20000/20000' };
+    expect(targetRows([], [result(failed)])[0].status).toBe("at the machine's limit");
+    expect(targetRows([], [result({ ...failed, held: 12_000, sockets: 13_202 })])[0].status).toBe('not shown');
+    expect(targetRows([], [result({ ...failed, serverFdLimit: 'unknown' })])[0].status).toBe('not shown');
   });
 
   it('is not shown when the run stopped short for another reason than the server', () => {
@@ -135,9 +183,10 @@ describe('the concurrency target', () => {
       target: "Redis: 20,000 conversations held, or the machine's limit", figure: '14,000 held (19,803 sockets)', status: "at the machine's limit",
       rounds: 'stopped: p99 238 ms at 16000; the relay held 12,000 (stopped: p99 286 ms at 14000)',
     }]);
-    // A relay that held more, or was only stopped by the run's last step, shows the limit is ours.
+    // A relay that held more, or was stopped by the harness rather than its latency, leaves the limit ours.
     expect(targetRows([], [result({ label: 'baseline', held: 16_000, stopReason: 'p99 120 ms at 18000' }), ours])[0].status).toBe('not met');
     expect(targetRows([], [result({ label: 'baseline', held: 12_000 }), ours])[0].status).toBe('not met');
+    expect(targetRows([], [result({ label: 'baseline', held: 0, stopReason: 'load generator saturated at 1000' }), ours])[0].status).toBe('not met');
   });
 
   it('is not met when the server passed the latency limit, and met at 20,000', () => {
@@ -169,11 +218,17 @@ describe('the table', () => {
 describe('the results block', () => {
   it('carries the targets after the figures, and none when no target was measured', () => {
     const machine = { cpu: 'test', cores: 2, ramGiB: 24, kernel: 'k', node: '20', redis: '7', socketIo: '4', fdLimit: '20000' };
-    const summary = (rounds: Round[]) => ({ mode: 'quick' as const, machine, rounds, concurrency: [], referenceRate: 10_000, startedAt: new Date(0), seconds: 1, serverMode: 'tsx' });
-    const block = resultsBlock(summary([round([arm('baseline', { max: 10_000 }), arm('ours-memory', { max: 8_000 })])]));
+    const summary = (rounds: Round[], concurrency: ConcurrencyResult[] = []) => ({
+      mode: 'quick' as const, machine, rounds, concurrency, referenceRate: 10_000, startedAt: new Date(0), seconds: 1, serverMode: 'tsx',
+    });
+    const ramp: ConcurrencyResult = {
+      label: 'ours-memory', held: 20_000, sockets: 22_000, stopReason: 'reached the last step (20000)', heapPerConversation: 0, rssPerConversation: 0, serverFdLimit: '65536/65536', steps: [],
+    };
+    const block = resultsBlock(summary([round([arm('baseline', { max: 10_000 }), arm('ours-memory', { max: 8_000 })])], [ramp]));
     const heading = block.indexOf('### Where the targets stand');
     expect(heading).toBeGreaterThan(block.indexOf('| max sustained (msgs/s) |'));
     expect(block.slice(heading)).toContain("| in-process: maximum rate ≥ 0.85x the relay's | 0.80x (0.80x) | not met | not met |");
+    expect(block.slice(heading)).toContain("| in-process: 20,000 conversations held, or the machine's limit | 20,000 held (22,000 sockets) | met | stopped: reached the last step (20000) |");
     expect(resultsBlock(summary([round([arm('baseline', {})])]))).not.toContain('### Where the targets stand');
   });
 });
