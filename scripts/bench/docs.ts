@@ -7,7 +7,7 @@ import type { ConcurrencyResult } from './concurrency';
 import { machineLine, type Machine } from './machine';
 import { concurrencyTable, figuresTable, healthNotes, type Round } from './report';
 import { stallLine } from './stalls';
-import { targetRows, targetsTable } from './targets';
+import { referenceNote, targetRows, targetsTable } from './targets';
 
 const START = '<!-- bench:results:start -->';
 const END = '<!-- bench:results:end -->';
@@ -56,6 +56,7 @@ function targetsSection(s: RunSummary): string[] {
     'Each round against the baseline of the same round; the rules are in the Method section of docs/benchmarks.md.',
     '',
     targetsTable(rows),
+    ...[referenceNote(s.rounds)].filter((n): n is string => n !== null).flatMap((n) => ['', n]),
   ];
 }
 

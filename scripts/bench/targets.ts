@@ -227,6 +227,20 @@ function concurrencyRow(c: ConcurrencyResult, relay: ConcurrencyResult | undefin
   return { ...base, status: 'not met' };
 }
 
+/**
+ * The round trips of every round run at fractions of the first relay maximum measured (run.ts).
+ * When that maximum was a lower bound, "50%" was at most half the relay's real maximum: a latency
+ * target met there is met at that rate, which may be below the one the issue means.
+ */
+export function referenceNote(rounds: Round[]): string | null {
+  const search = rounds.map((r) => r.arms.baseline?.search).find((x) => x && x.max > 0);
+  if (!search?.genBound) return null;
+  return (
+    `The round trips ran at fractions of ${Math.round(search.max)} msgs/s, the relay's first maximum, which its generator bounded: ` +
+    'the relay may relay more, so the latency targets were judged at half of a lower bound, possibly below half its real maximum.'
+  );
+}
+
 /** The targets as a markdown table. */
 export function targetsTable(rows: TargetRow[]): string {
   const lines = ['| target | figure (median; rounds) | status | each round |', '| --- | --- | --- | --- |'];

@@ -3,7 +3,7 @@ import { resultsBlock } from '../../scripts/bench/docs';
 import type { Round } from '../../scripts/bench/report';
 import type { ArmResult } from '../../scripts/bench/run-arm';
 import type { PairFigures } from '../../scripts/bench/session';
-import { targetRows, targetsTable, type TargetRow } from '../../scripts/bench/targets';
+import { referenceNote, targetRows, targetsTable, type TargetRow } from '../../scripts/bench/targets';
 import { trafficWindow } from '../support/bench-windows';
 
 interface ArmSpec {
@@ -215,6 +215,15 @@ describe('the table', () => {
   });
 });
 
+describe('the reference rate', () => {
+  it('is named when the first relay maximum, which sets the round trips, was a lower bound', () => {
+    const bounded = [round([arm('baseline', { max: 14_901, maxGenBound: true })]), round([arm('baseline', { max: 12_000 })])];
+    expect(referenceNote(bounded)).toContain('fractions of 14901 msgs/s');
+    expect(referenceNote([round([arm('baseline', { max: 14_901 })]), round([arm('baseline', { max: 12_000, maxGenBound: true })])])).toBeNull();
+    expect(referenceNote([round([arm('ours-memory', { max: 9_000, maxGenBound: true })])])).toBeNull();
+  });
+});
+
 describe('the results block', () => {
   it('carries the targets after the figures, and none when no target was measured', () => {
     const machine = { cpu: 'test', cores: 2, ramGiB: 24, kernel: 'k', node: '20', redis: '7', socketIo: '4', fdLimit: '20000' };
@@ -230,5 +239,8 @@ describe('the results block', () => {
     expect(block.slice(heading)).toContain("| in-process: maximum rate ≥ 0.85x the relay's | 0.80x (0.80x) | not met | not met |");
     expect(block.slice(heading)).toContain("| in-process: 20,000 conversations held, or the machine's limit | 20,000 held (22,000 sockets) | met | stopped: reached the last step (20000) |");
     expect(resultsBlock(summary([round([arm('baseline', {})])]))).not.toContain('### Where the targets stand');
+    expect(block).not.toContain('the relay may relay more');
+    const bounded = resultsBlock(summary([round([arm('baseline', { max: 10_000, maxGenBound: true }), arm('ours-memory', { max: 8_000 })])]));
+    expect(bounded.slice(bounded.indexOf('### Where the targets stand'))).toContain('the relay may relay more');
   });
 });
