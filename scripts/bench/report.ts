@@ -7,7 +7,7 @@ import type { ArmResult } from './run-arm';
 import { stallFloors, type TrafficFigures } from './session';
 import type { StallProbe } from './stalls';
 import { median } from './stats';
-import { RATE_RATIO_TARGETS, sideOf } from './targets';
+import { HEAP_ABOVE_RELAY_BYTES, PAIRING_P99_MS, RATE_RATIO_TARGETS, RTT_P50_ABOVE_RELAY_MS, RTT_P99_MS, sideOf } from './targets';
 
 export interface Round {
   order: string[];
@@ -45,22 +45,24 @@ function stallFloorAt(a: ArmResult, who: 'server' | 'generator'): number | undef
   return t && stallFloors(t)[who];
 }
 
+const HEAP_TARGET = `≤ +${HEAP_ABOVE_RELAY_BYTES / 1000} KB`;
+
 const FIGURES: Figure[] = [
   { name: 'pairing p50 @100/s (ms)', get: pairAt(100, 'p50'), compare: 'diff', digits: 2 },
   { name: 'pairing p99 @100/s (ms)', get: pairAt(100, 'p99'), compare: 'diff', digits: 2 },
   { name: 'pairing p50 @500/s (ms)', get: pairAt(500, 'p50'), compare: 'diff', digits: 2 },
-  { name: 'pairing p99 @500/s (ms)', get: pairAt(500, 'p99'), compare: 'diff', digits: 2, target: { redis: '≤ 30 ms' } },
+  { name: 'pairing p99 @500/s (ms)', get: pairAt(500, 'p99'), compare: 'diff', digits: 2, target: { redis: `≤ ${PAIRING_P99_MS} ms` } },
   { name: 'round trip p50 @25% (ms)', get: rttAt(0, 'p50'), compare: 'diff', digits: 2 },
   { name: 'round trip p99 @25% (ms)', get: rttAt(0, 'p99'), compare: 'diff', digits: 2 },
-  { name: 'round trip p50 @50% (ms)', get: rttAt(1, 'p50'), compare: 'diff', digits: 2, target: { memory: '≤ +1 ms', redis: '≤ +1 ms' } },
-  { name: 'round trip p99 @50% (ms)', get: rttAt(1, 'p99'), compare: 'diff', digits: 2, target: { memory: '≤ 20 ms', redis: '≤ 20 ms' } },
+  { name: 'round trip p50 @50% (ms)', get: rttAt(1, 'p50'), compare: 'diff', digits: 2, target: { memory: `≤ +${RTT_P50_ABOVE_RELAY_MS} ms`, redis: `≤ +${RTT_P50_ABOVE_RELAY_MS} ms` } },
+  { name: 'round trip p99 @50% (ms)', get: rttAt(1, 'p99'), compare: 'diff', digits: 2, target: { memory: `≤ ${RTT_P99_MS} ms`, redis: `≤ ${RTT_P99_MS} ms` } },
   { name: 'round trip p50 @80% (ms)', get: rttAt(2, 'p50'), compare: 'diff', digits: 2 },
   { name: 'round trip p99 @80% (ms)', get: rttAt(2, 'p99'), compare: 'diff', digits: 2 },
   { name: 'server stall floor of p99 @50% (ms)', get: (a) => stallFloorAt(a, 'server'), compare: 'diff', digits: 2 },
   { name: 'generator stall floor of p99 @50% (ms)', get: (a) => stallFloorAt(a, 'generator'), compare: 'diff', digits: 2 },
-  { name: 'max sustained (msgs/s)', get: (a) => a.search?.max, compare: 'ratio', digits: 0, target: { memory: '≥ 0.85x', redis: '≥ 0.7x' }, threshold: RATE_RATIO_TARGETS },
+  { name: 'max sustained (msgs/s)', get: (a) => a.search?.max, compare: 'ratio', digits: 0, target: { memory: `≥ ${RATE_RATIO_TARGETS['ours-memory']}x`, redis: `≥ ${RATE_RATIO_TARGETS['ours-redis']}x` }, threshold: RATE_RATIO_TARGETS },
   { name: 'server CPU per message @50% (µs)', get: (a) => cpuPerMessage(a.rtt[1]), compare: 'ratio', digits: 1 },
-  { name: 'heap per socket (KiB)', get: (a) => (a.memory ? a.memory.heapPerSocket / 1024 : undefined), compare: 'diff', digits: 2, target: { memory: '≤ +3 KB', redis: '≤ +3 KB' } },
+  { name: 'heap per socket (KiB)', get: (a) => (a.memory ? a.memory.heapPerSocket / 1024 : undefined), compare: 'diff', digits: 2, target: { memory: HEAP_TARGET, redis: HEAP_TARGET } },
   { name: 'RSS per socket (KiB)', get: (a) => (a.memory ? a.memory.rssPerSocket / 1024 : undefined), compare: 'diff', digits: 2 },
 ];
 

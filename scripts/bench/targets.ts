@@ -34,13 +34,14 @@ export interface TargetRow {
   rounds: string;
 }
 
+// The issue's targets: judged here, and shown beside the figures by report.ts.
 /** Each of our arms' maximum rate as a share of the relay's. */
 export const RATE_RATIO_TARGETS: Record<string, number> = { 'ours-memory': 0.85, 'ours-redis': 0.7 };
-const RTT_P50_ABOVE_RELAY_MS = 1;
-const RTT_P99_MS = 20;
-const PAIRING_P99_MS = 30;
+export const RTT_P50_ABOVE_RELAY_MS = 1;
+export const RTT_P99_MS = 20;
+export const PAIRING_P99_MS = 30;
 /** Heap per socket above the baseline's: 3 KB. */
-const HEAP_ABOVE_RELAY_BYTES = 3_000;
+export const HEAP_ABOVE_RELAY_BYTES = 3_000;
 export const CONVERSATIONS_TARGET = 20_000;
 
 const ARMS = [
