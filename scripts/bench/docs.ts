@@ -49,6 +49,7 @@ function stallSection(rounds: Round[]): string[] {
 function targetsSection(s: RunSummary): string[] {
   const rows = targetRows(s.rounds, s.concurrency);
   if (rows.length === 0) return [];
+  const note = referenceNote(s.rounds);
   return [
     '',
     '### Where the targets stand, by fixed rules (`scripts/bench/targets.ts`)',
@@ -56,7 +57,7 @@ function targetsSection(s: RunSummary): string[] {
     'Each round against the baseline of the same round; the rules are in the Method section of docs/benchmarks.md.',
     '',
     targetsTable(rows),
-    ...[referenceNote(s.rounds)].filter((n): n is string => n !== null).flatMap((n) => ['', n]),
+    ...(note ? ['', note] : []),
   ];
 }
 
