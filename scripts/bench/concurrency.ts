@@ -25,10 +25,25 @@ export interface ConcurrencyStep {
   pairFailed: number;
 }
 
+/**
+ * What ended a ramp. The server's own failures: `latency` (p99 over the limit), `backlog` (a growing
+ * one) and `losses` (lost messages or disconnects). The rest say nothing of the server: its last
+ * step held, the harness could not connect or pair (often the open-files limit), the generator
+ * saturated, no window ran, or the run threw.
+ */
+export type StopKind = 'last step' | 'connections failed' | 'pairings failed' | 'no traffic' | 'generator saturated' | 'latency' | 'backlog' | 'losses' | 'error';
+
+interface Stop {
+  kind: StopKind;
+  reason: string;
+}
+
 export interface ConcurrencyResult {
   label: string;
   held: number;
   sockets: number;
+  stopKind: StopKind;
+  /** The stop as read in the table, with its figures and the step it happened at. */
   stopReason: string;
   heapPerConversation: number;
   rssPerConversation: number;
@@ -54,16 +69,16 @@ async function fdLimit(pid: number | undefined): Promise<string> {
   return /Max open files\s+(\d+)\s+(\d+)/.exec(limits)?.slice(1, 3).join('/') ?? 'unknown';
 }
 
-function why(step: ConcurrencyStep): string | undefined {
+function why(step: ConcurrencyStep): Stop | undefined {
   const t = step.traffic;
-  if (step.connectFailed > 0) return `${step.connectFailed} connections failed (${JSON.stringify(step.connectErrors)})`;
-  if (step.pairFailed > 0) return `${step.pairFailed} pairings failed or timed out`;
-  if (!t) return 'no traffic measured';
-  if (t.genBound) return 'load generator saturated';
+  if (step.connectFailed > 0) return { kind: 'connections failed', reason: `${step.connectFailed} connections failed (${JSON.stringify(step.connectErrors)})` };
+  if (step.pairFailed > 0) return { kind: 'pairings failed', reason: `${step.pairFailed} pairings failed or timed out` };
+  if (!t) return { kind: 'no traffic', reason: 'no traffic measured' };
+  if (t.genBound) return { kind: 'generator saturated', reason: 'load generator saturated' };
   if (!trafficPasses(t, P99_LIMIT_MS)) {
-    if (t.latency.p99 >= P99_LIMIT_MS) return `p99 ${t.latency.p99.toFixed(0)} ms`;
-    if (t.growing) return `a growing backlog (p99 ${t.latency.p99.toFixed(0)} ms)`;
-    return `lost ${t.sent - t.delivered}, disconnects ${t.disconnects}`;
+    if (t.latency.p99 >= P99_LIMIT_MS) return { kind: 'latency', reason: `p99 ${t.latency.p99.toFixed(0)} ms` };
+    if (t.growing) return { kind: 'backlog', reason: `a growing backlog (p99 ${t.latency.p99.toFixed(0)} ms)` };
+    return { kind: 'losses', reason: `lost ${t.sent - t.delivered}, disconnects ${t.disconnects}` };
   }
   return undefined;
 }
@@ -90,7 +105,7 @@ export async function runConcurrency(o: ConcurrencyOptions): Promise<Concurrency
   // without room for those, the last step failed a few pairings whatever the server did.
   const listenersPerGen = Math.ceil((top / o.generators + o.steps.length) / LISTENER_CAPACITY);
   const result: ConcurrencyResult = {
-    label: o.label, held: 0, sockets: 0, stopReason: `reached the last step (${top})`,
+    label: o.label, held: 0, sockets: 0, stopKind: 'last step', stopReason: `reached the last step (${top})`,
     heapPerConversation: 0, rssPerConversation: 0, serverFdLimit: 'unknown', steps: [],
   };
   const s = await Session.open({ kind: o.kind, label: `${o.label}-concurrency`, built: o.built, generators: o.generators, listenersPerGen, logDir: o.logDir, serverFlags: o.serverFlags });
@@ -105,15 +120,17 @@ export async function runConcurrency(o: ConcurrencyOptions): Promise<Concurrency
       const t = step.traffic;
       o.log(`  ${o.label} ${current} conversations: ${t ? `p50 ${t.latency.p50.toFixed(1)} p99 ${t.latency.p99.toFixed(1)} ms, sent ${t.sent} delivered ${t.delivered}` : 'no traffic'}`);
       if (t?.serverStalls) o.log(`    ${windowStallsLine(t.serverStalls, t.genStalls)}`);
-      const reason = why(step);
-      if (reason) {
-        result.stopReason = `${reason} at ${target}`;
+      const stop = why(step);
+      if (stop) {
+        result.stopKind = stop.kind;
+        result.stopReason = `${stop.reason} at ${target}`;
         break;
       }
       result.held = current;
       result.sockets = current + listeners.connected;
     }
   } catch (err) {
+    result.stopKind = 'error';
     result.stopReason = `error: ${err instanceof Error ? err.message : String(err)}`;
   } finally {
     await s.close().catch(() => undefined);

@@ -3,7 +3,7 @@
  * ratio (or difference) to the baseline measured in the same round.
  */
 import type { ConcurrencyResult } from './concurrency';
-import type { ArmResult } from './run-arm';
+import { pairingAt, rttAt, type ArmResult } from './run-arm';
 import { stallFloors, type TrafficFigures } from './session';
 import type { StallProbe } from './stalls';
 import { median } from './stats';
@@ -27,8 +27,8 @@ interface Figure {
   threshold?: Record<string, number>;
 }
 
-const pairAt = (rate: number, p: 'p50' | 'p99') => (a: ArmResult) => a.pairing.find((x) => x.rate === rate)?.latency[p];
-const rttAt = (i: number, p: 'p50' | 'p99') => (a: ArmResult) => a.rtt[i]?.latency[p];
+const pairLatency = (rate: number, p: 'p50' | 'p99') => (a: ArmResult) => pairingAt(a, rate)?.latency[p];
+const rttLatency = (fraction: number, p: 'p50' | 'p99') => (a: ArmResult) => rttAt(a, fraction)?.latency[p];
 
 /** Server (plus Redis) CPU time per relayed message: the cost that bounds throughput on any machine. */
 function cpuPerMessage(t: TrafficFigures | undefined): number | undefined {
@@ -41,27 +41,27 @@ function cpuPerMessage(t: TrafficFigures | undefined): number | undefined {
  * reference rate: the share of the tail the server itself, or the load generator, accounts for.
  */
 function stallFloorAt(a: ArmResult, who: 'server' | 'generator'): number | undefined {
-  const t = a.rtt[1];
+  const t = rttAt(a, 0.5);
   return t && stallFloors(t)[who];
 }
 
 const HEAP_TARGET = `≤ +${HEAP_ABOVE_RELAY_BYTES / 1000} KB`;
 
 const FIGURES: Figure[] = [
-  { name: 'pairing p50 @100/s (ms)', get: pairAt(100, 'p50'), compare: 'diff', digits: 2 },
-  { name: 'pairing p99 @100/s (ms)', get: pairAt(100, 'p99'), compare: 'diff', digits: 2 },
-  { name: 'pairing p50 @500/s (ms)', get: pairAt(500, 'p50'), compare: 'diff', digits: 2 },
-  { name: 'pairing p99 @500/s (ms)', get: pairAt(500, 'p99'), compare: 'diff', digits: 2, target: { redis: `≤ ${PAIRING_P99_MS} ms` } },
-  { name: 'round trip p50 @25% (ms)', get: rttAt(0, 'p50'), compare: 'diff', digits: 2 },
-  { name: 'round trip p99 @25% (ms)', get: rttAt(0, 'p99'), compare: 'diff', digits: 2 },
-  { name: 'round trip p50 @50% (ms)', get: rttAt(1, 'p50'), compare: 'diff', digits: 2, target: { memory: `≤ +${RTT_P50_ABOVE_RELAY_MS} ms`, redis: `≤ +${RTT_P50_ABOVE_RELAY_MS} ms` } },
-  { name: 'round trip p99 @50% (ms)', get: rttAt(1, 'p99'), compare: 'diff', digits: 2, target: { memory: `≤ ${RTT_P99_MS} ms`, redis: `≤ ${RTT_P99_MS} ms` } },
-  { name: 'round trip p50 @80% (ms)', get: rttAt(2, 'p50'), compare: 'diff', digits: 2 },
-  { name: 'round trip p99 @80% (ms)', get: rttAt(2, 'p99'), compare: 'diff', digits: 2 },
+  { name: 'pairing p50 @100/s (ms)', get: pairLatency(100, 'p50'), compare: 'diff', digits: 2 },
+  { name: 'pairing p99 @100/s (ms)', get: pairLatency(100, 'p99'), compare: 'diff', digits: 2 },
+  { name: 'pairing p50 @500/s (ms)', get: pairLatency(500, 'p50'), compare: 'diff', digits: 2 },
+  { name: 'pairing p99 @500/s (ms)', get: pairLatency(500, 'p99'), compare: 'diff', digits: 2, target: { redis: `≤ ${PAIRING_P99_MS} ms` } },
+  { name: 'round trip p50 @25% (ms)', get: rttLatency(0.25, 'p50'), compare: 'diff', digits: 2 },
+  { name: 'round trip p99 @25% (ms)', get: rttLatency(0.25, 'p99'), compare: 'diff', digits: 2 },
+  { name: 'round trip p50 @50% (ms)', get: rttLatency(0.5, 'p50'), compare: 'diff', digits: 2, target: { memory: `≤ +${RTT_P50_ABOVE_RELAY_MS} ms`, redis: `≤ +${RTT_P50_ABOVE_RELAY_MS} ms` } },
+  { name: 'round trip p99 @50% (ms)', get: rttLatency(0.5, 'p99'), compare: 'diff', digits: 2, target: { memory: `≤ ${RTT_P99_MS} ms`, redis: `≤ ${RTT_P99_MS} ms` } },
+  { name: 'round trip p50 @80% (ms)', get: rttLatency(0.8, 'p50'), compare: 'diff', digits: 2 },
+  { name: 'round trip p99 @80% (ms)', get: rttLatency(0.8, 'p99'), compare: 'diff', digits: 2 },
   { name: 'server stall floor of p99 @50% (ms)', get: (a) => stallFloorAt(a, 'server'), compare: 'diff', digits: 2 },
   { name: 'generator stall floor of p99 @50% (ms)', get: (a) => stallFloorAt(a, 'generator'), compare: 'diff', digits: 2 },
   { name: 'max sustained (msgs/s)', get: (a) => a.search?.max, compare: 'ratio', digits: 0, target: { memory: `≥ ${RATE_RATIO_TARGETS['ours-memory']}x`, redis: `≥ ${RATE_RATIO_TARGETS['ours-redis']}x` }, threshold: RATE_RATIO_TARGETS },
-  { name: 'server CPU per message @50% (µs)', get: (a) => cpuPerMessage(a.rtt[1]), compare: 'ratio', digits: 1 },
+  { name: 'server CPU per message @50% (µs)', get: (a) => cpuPerMessage(rttAt(a, 0.5)), compare: 'ratio', digits: 1 },
   { name: 'heap per socket (KiB)', get: (a) => (a.memory ? a.memory.heapPerSocket / 1024 : undefined), compare: 'diff', digits: 2, target: { memory: HEAP_TARGET, redis: HEAP_TARGET } },
   { name: 'RSS per socket (KiB)', get: (a) => (a.memory ? a.memory.rssPerSocket / 1024 : undefined), compare: 'diff', digits: 2 },
 ];
@@ -139,7 +139,8 @@ export function driftNote(rounds: Round[]): string | null {
   const runs: Array<{ where: string; us: number }> = [];
   rounds.forEach((r, i) => {
     for (const label of r.order) {
-      const us = label.startsWith('baseline') ? cpuPerMessage(r.arms[label]?.rtt[1]) : undefined;
+      const arm = label.startsWith('baseline') ? r.arms[label] : undefined;
+      const us = arm && cpuPerMessage(rttAt(arm, 0.5));
       if (us !== undefined) runs.push({ where: `round ${i + 1} ${label}`, us });
     }
   });

@@ -17,11 +17,25 @@ export interface ArmResult {
   pairing: PairFigures[];
   search?: SearchResult;
   rttRates: number[];
+  /** The fractions of the reference rate the round trips ran at, in order (`Sizes`). */
+  rttFractions: number[];
+  /** The round trips at each of `rttFractions`: read them with `rttAt`. */
   rtt: TrafficFigures[];
   /** Redis calls per relayed message (at the middle reference rate) and per pairing. */
   redisPerMessage?: Record<string, number>;
   redisPerPairing?: Record<string, number>;
   failures: string[];
+}
+
+/** The round trips at this fraction of the reference rate. */
+export function rttAt(a: ArmResult, fraction: number): TrafficFigures | undefined {
+  const i = a.rttFractions.indexOf(fraction);
+  return i < 0 ? undefined : a.rtt[i];
+}
+
+/** The pairings at this many new chats a second. */
+export function pairingAt(a: ArmResult, rate: number): PairFigures | undefined {
+  return a.pairing.find((x) => x.rate === rate);
 }
 
 export interface ArmRunOptions {
@@ -90,6 +104,7 @@ async function pairings(s: Session, o: ArmRunOptions, result: ArmResult): Promis
 }
 
 async function roundTrips(s: Session, o: ArmRunOptions, result: ArmResult, reference: number): Promise<void> {
+  result.rttFractions = o.sizes.rttFractions;
   result.rttRates = o.sizes.rttFractions.map((f) => Math.round(f * reference));
   const middle = Math.floor(result.rttRates.length / 2);
   for (const [i, rate] of result.rttRates.entries()) {
@@ -122,7 +137,7 @@ async function measure(s: Session, o: ArmRunOptions, result: ArmResult): Promise
 
 /** Runs every figure of one arm; a failure is recorded, not thrown, so other arms still run. */
 export async function runArm(o: ArmRunOptions): Promise<ArmResult> {
-  const result: ArmResult = { label: o.label, kind: o.kind, pairing: [], rttRates: [], rtt: [], failures: [] };
+  const result: ArmResult = { label: o.label, kind: o.kind, pairing: [], rttFractions: [], rttRates: [], rtt: [], failures: [] };
   const t0 = Date.now();
   let s: Session | undefined;
   try {

@@ -14,8 +14,9 @@ export interface Sizes {
   pairRates: number[];
   pairSeconds: number;
   trafficConversations: number;
-  search: { start: number; factor: number; windowMs: number; maxSteps: number; refineSteps: number };
+  /** The round trips' rates, as fractions of the reference rate (the relay's maximum), in the order they run. */
   rttFractions: number[];
+  search: { start: number; factor: number; windowMs: number; maxSteps: number; refineSteps: number };
   rttWindowMs: number;
   drainMs: number;
   /** Longest wait for other work on a shared machine to stop before each measured window. */

@@ -10,9 +10,9 @@
  * Where the relay itself misses a latency target in a round, ours can meet it there but not miss
  * it: the machine, not our server, sets that tail.
  */
-import { RAMP_STEPS, type ConcurrencyResult } from './concurrency';
+import { RAMP_STEPS, type ConcurrencyResult, type StopKind } from './concurrency';
 import type { Round } from './report';
-import type { ArmResult } from './run-arm';
+import { pairingAt, rttAt, type ArmResult } from './run-arm';
 import { trafficPasses } from './session';
 import { median } from './stats';
 
@@ -63,9 +63,9 @@ type Get = (a: ArmResult) => Reading | undefined;
 
 const maxRate: Get = (a) => (a.search ? { value: a.search.max, genBound: a.search.genBound } : undefined);
 
-/** The round trips at half the reference rate, the second of the three windows. */
+/** The round trips at half the reference rate. */
 const rttAtHalf = (p: 'p50' | 'p99'): Get => (a) => {
-  const t = a.rtt[1];
+  const t = rttAt(a, 0.5);
   if (!t) return undefined;
   const lost = t.sent - t.delivered;
   // Lost or refused messages and a growing backlog fail the window whatever its latency says.
@@ -74,7 +74,7 @@ const rttAtHalf = (p: 'p50' | 'p99'): Get => (a) => {
 };
 
 const pairingP99At500: Get = (a) => {
-  const w = a.pairing.find((x) => x.rate === 500);
+  const w = pairingAt(a, 500);
   if (!w) return undefined;
   // The latencies are of the pairings that completed: one that failed is a visitor left unpaired.
   const failed = w.failed + w.timedOut > 0 ? `${w.failed + w.timedOut} failed or timed out` : undefined;
@@ -194,10 +194,11 @@ export function targetRows(rounds: Round[], concurrency: ConcurrencyResult[]): T
   return rows.filter((r): r is TargetRow => r !== null);
 }
 
-/** Stops that say nothing of the server: the load generator, the client side or the run's own end. */
-function stoppedByHarness(stopReason: string): boolean {
-  return /generator saturated|connections failed|error:|reached the last step/.test(stopReason);
-}
+/**
+ * Stops that are the server's own: failed or timed-out pairings among them, as the server did not
+ * pair in time. The others say nothing of it (concurrency.ts, `StopKind`).
+ */
+const SERVER_STOPS: ReadonlySet<StopKind> = new Set<StopKind>(['latency', 'backlog', 'losses', 'pairings failed']);
 
 /**
  * 20,000 conversations held, or the machine's limit with its reason:
@@ -217,12 +218,12 @@ function concurrencyRow(c: ConcurrencyResult, relay: ConcurrencyResult | undefin
   const socketsEach = c.held > 0 ? c.sockets / c.held : 2;
   const nextStep = RAMP_STEPS.find((n) => n > c.held) ?? c.held + 2_000;
   const filesShort = Number.isFinite(softLimit) && softLimit < socketsEach * Math.min(nextStep, CONVERSATIONS_TARGET);
-  if (filesShort && /reached the last step|connections failed/.test(c.stopReason)) {
+  if (filesShort && (c.stopKind === 'last step' || c.stopKind === 'connections failed')) {
     const most = Math.floor(softLimit / socketsEach).toLocaleString('en');
     return { ...base, status: "at the machine's limit", rounds: `${base.rounds}; at ${socketsEach.toFixed(2)} sockets a conversation, the server's open-files limit (${c.serverFdLimit}) holds ${most} at most` };
   }
-  if (stoppedByHarness(c.stopReason)) return { ...base, status: 'not shown' };
-  if (relay && relay.held <= c.held && !stoppedByHarness(relay.stopReason)) {
+  if (!SERVER_STOPS.has(c.stopKind)) return { ...base, status: 'not shown' };
+  if (relay && relay.held <= c.held && SERVER_STOPS.has(relay.stopKind)) {
     return { ...base, status: "at the machine's limit", rounds: `${base.rounds}; the relay held ${relay.held.toLocaleString('en')} (stopped: ${relay.stopReason})` };
   }
   return { ...base, status: 'not met' };

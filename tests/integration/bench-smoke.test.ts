@@ -10,7 +10,7 @@ import { buildAll, type Built } from '../../scripts/bench/build';
 import { writeFlameGraph } from '../../scripts/bench/flame';
 import { summarizeHeapFile } from '../../scripts/bench/heap-top';
 import { summarizeFile } from '../../scripts/bench/profile-top';
-import { runArm, type ArmResult } from '../../scripts/bench/run-arm';
+import { rttAt, runArm, type ArmResult } from '../../scripts/bench/run-arm';
 import type { Sizes } from '../../scripts/bench/scenarios';
 import { Session } from '../../scripts/bench/session';
 import { launchBrowser } from '../e2e/support-e2e';
@@ -56,6 +56,9 @@ function expectFigures(result: ArmResult): void {
   expect(result.search?.steps.length).toBeGreaterThan(0);
   expect(result.rtt).toHaveLength(1);
   const rtt = result.rtt[0];
+  // The report and the targets find a window by its fraction of the reference rate.
+  expect(rttAt(result, 0.5)).toBe(rtt);
+  expect(rttAt(result, 0.25)).toBeUndefined();
   expect(rtt.sent).toBeGreaterThan(0);
   expect(rtt.delivered).toBe(rtt.sent);
   expect(rtt.acked).toBe(rtt.sent);

@@ -6,7 +6,7 @@ import { trafficWindow as window } from '../support/bench-windows';
 function arm(label: string, usPerMessage: number): ArmResult {
   const rate = 10_000;
   const cpuPct = (usPerMessage * rate) / 1e4;
-  return { label, kind: label.startsWith('baseline') ? 'baseline' : 'memory', pairing: [], rttRates: [5_000, rate], rtt: [window(5_000, 10), window(rate, cpuPct)], failures: [] };
+  return { label, kind: label.startsWith('baseline') ? 'baseline' : 'memory', pairing: [], rttFractions: [0.25, 0.5], rttRates: [5_000, rate], rtt: [window(5_000, 10), window(rate, cpuPct)], failures: [] };
 }
 
 function round(arms: ArmResult[]): Round {

@@ -28,7 +28,7 @@ function arm(label: string, s: ArmSpec): ArmResult {
   }];
   return {
     label, kind: label.startsWith('baseline') ? 'baseline' : label === 'ours-redis' ? 'redis' : 'memory',
-    pairing, rttRates: [2_500, 5_000], rtt: [trafficWindow(2_500), mid], failures: [],
+    pairing, rttFractions: [0.25, 0.5], rttRates: [2_500, 5_000], rtt: [trafficWindow(2_500), mid], failures: [],
     ...(s.max === undefined ? {} : { search: { max: s.max, genBound: s.maxGenBound ?? false, steps: [] } }),
     ...(s.heap === undefined ? {} : { memory: { heapPerSocket: s.heap } as ArmResult['memory'] }),
   };
@@ -149,7 +149,7 @@ describe('the heap target', () => {
 
 describe('the concurrency target', () => {
   const result = (over: Partial<ConcurrencyResult>): ConcurrencyResult => ({
-    label: 'ours-memory', held: 18_000, sockets: 19_803, stopReason: 'reached the last step (18000)', heapPerConversation: 0, rssPerConversation: 0,
+    label: 'ours-memory', held: 18_000, sockets: 19_803, stopKind: 'last step', stopReason: 'reached the last step (18000)', heapPerConversation: 0, rssPerConversation: 0,
     serverFdLimit: '40000/40000', steps: [{ conversations: 18_000, heapUsed: 0, rss: 0, connectFailed: 0, connectErrors: {}, pairFailed: 0 }], ...over,
   });
 
@@ -161,11 +161,11 @@ describe('the concurrency target', () => {
     // 23,000 files would hold 20,000 conversations of 1.1 sockets: the run's cap, not the machine, stopped it.
     expect(targetRows([], [result({ serverFdLimit: '23000/23000' })])[0].status).toBe('not shown');
     // Nor is a run capped far below the limit at the machine's.
-    expect(targetRows([], [result({ held: 10_000, sockets: 11_002, stopReason: 'reached the last step (10000)', serverFdLimit: '20000/20000' })])[0].status).toBe('not shown');
+    expect(targetRows([], [result({ held: 10_000, sockets: 11_002, stopKind: 'last step', stopReason: 'reached the last step (10000)', serverFdLimit: '20000/20000' })])[0].status).toBe('not shown');
   });
 
   it("is at the machine's limit when connections failed at a step the open files cannot hold", () => {
-    const failed = { held: 18_000, stopReason: '1196 connections failed ({"EMFILE":1196}) at 20000', serverFdLimit: '20000/20000' };
+    const failed = { held: 18_000, stopKind: 'connections failed' as const, stopReason: '1196 connections failed ({"EMFILE":1196}) at 20000', serverFdLimit: '20000/20000' };
     expect(targetRows([], [result(failed)])[0].status).toBe("at the machine's limit");
     expect(targetRows([], [result({ ...failed, held: 12_000, sockets: 13_202 })])[0].status).toBe('not shown');
     expect(targetRows([], [result({ ...failed, serverFdLimit: 'unknown' })])[0].status).toBe('not shown');
@@ -173,24 +173,32 @@ describe('the concurrency target', () => {
 
   it('is not shown when the run stopped short for another reason than the server', () => {
     expect(targetRows([], [result({})])[0].status).toBe('not shown');
-    expect(targetRows([], [result({ held: 12_000, stopReason: 'load generator saturated at 14000' })])[0].status).toBe('not shown');
+    expect(targetRows([], [result({ held: 12_000, stopKind: 'generator saturated', stopReason: 'load generator saturated at 14000' })])[0].status).toBe('not shown');
   });
 
   it("is at the machine's limit when the relay held no more on the same machine", () => {
-    const relay = result({ label: 'baseline', held: 12_000, stopReason: 'p99 286 ms at 14000' });
-    const ours = result({ label: 'ours-redis', held: 14_000, stopReason: 'p99 238 ms at 16000' });
+    const relay = result({ label: 'baseline', held: 12_000, stopKind: 'latency', stopReason: 'p99 286 ms at 14000' });
+    const ours = result({ label: 'ours-redis', held: 14_000, stopKind: 'latency', stopReason: 'p99 238 ms at 16000' });
     expect(targetRows([], [relay, ours])).toEqual([{
       target: "Redis: 20,000 conversations held, or the machine's limit", figure: '14,000 held (19,803 sockets)', status: "at the machine's limit",
       rounds: 'stopped: p99 238 ms at 16000; the relay held 12,000 (stopped: p99 286 ms at 14000)',
     }]);
     // A relay that held more, or was stopped by the harness rather than its latency, leaves the limit ours.
-    expect(targetRows([], [result({ label: 'baseline', held: 16_000, stopReason: 'p99 120 ms at 18000' }), ours])[0].status).toBe('not met');
+    expect(targetRows([], [result({ label: 'baseline', held: 16_000, stopKind: 'latency', stopReason: 'p99 120 ms at 18000' }), ours])[0].status).toBe('not met');
     expect(targetRows([], [result({ label: 'baseline', held: 12_000 }), ours])[0].status).toBe('not met');
-    expect(targetRows([], [result({ label: 'baseline', held: 0, stopReason: 'load generator saturated at 1000' }), ours])[0].status).toBe('not met');
+    expect(targetRows([], [result({ label: 'baseline', held: 0, stopKind: 'generator saturated', stopReason: 'load generator saturated at 1000' }), ours])[0].status).toBe('not met');
+  });
+
+  it('is judged by the kind of stop, not by its wording', () => {
+    // Pairings that failed or timed out are the server's failure, as a latency is.
+    expect(targetRows([], [result({ held: 12_000, stopKind: 'pairings failed', stopReason: '3 pairings failed or timed out at 14000' })])[0].status).toBe('not met');
+    // A harness stop stays one whatever its text says.
+    expect(targetRows([], [result({ held: 12_000, stopKind: 'no traffic', stopReason: 'p99 140 ms at 14000' })])[0].status).toBe('not shown');
+    expect(targetRows([], [result({ held: 12_000, stopKind: 'error', stopReason: 'error: p99 140 ms' })])[0].status).toBe('not shown');
   });
 
   it('is not met when the server passed the latency limit, and met at 20,000', () => {
-    expect(targetRows([], [result({ held: 12_000, stopReason: 'p99 140 ms at 14000' })])[0]).toMatchObject({ status: 'not met', figure: '12,000 held (19,803 sockets)' });
+    expect(targetRows([], [result({ held: 12_000, stopKind: 'latency', stopReason: 'p99 140 ms at 14000' })])[0]).toMatchObject({ status: 'not met', figure: '12,000 held (19,803 sockets)' });
     expect(targetRows([], [result({ held: 20_000 })])[0].status).toBe('met');
     expect(targetRows([], [result({ label: 'baseline' })])).toEqual([]);
   });
@@ -231,7 +239,7 @@ describe('the results block', () => {
       mode: 'quick' as const, machine, rounds, concurrency, referenceRate: 10_000, startedAt: new Date(0), seconds: 1, serverMode: 'tsx',
     });
     const ramp: ConcurrencyResult = {
-      label: 'ours-memory', held: 20_000, sockets: 22_000, stopReason: 'reached the last step (20000)', heapPerConversation: 0, rssPerConversation: 0, serverFdLimit: '65536/65536', steps: [],
+      label: 'ours-memory', held: 20_000, sockets: 22_000, stopKind: 'last step', stopReason: 'reached the last step (20000)', heapPerConversation: 0, rssPerConversation: 0, serverFdLimit: '65536/65536', steps: [],
     };
     const block = resultsBlock(summary([round([arm('baseline', { max: 10_000 }), arm('ours-memory', { max: 8_000 })])], [ramp]));
     const heading = block.indexOf('### Where the targets stand');
