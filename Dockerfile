@@ -22,4 +22,4 @@ EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s CMD node -e "fetch('http://127.0.0.1:3000/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # A young generation of 32 MB per semi-space (V8 defaults to 16): fewer objects live long enough
 # to be promoted, so fewer major collections; docs/benchmarks.md has the measurements.
-CMD ["node", "--max-semi-space-size=32", "--heap-growing-percent=100", "dist/server/main.js"]
+CMD ["node", "--max-semi-space-size=32", "--heap-growing-percent=200", "dist/server/main.js"]
