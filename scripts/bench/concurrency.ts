@@ -26,12 +26,17 @@ export interface ConcurrencyStep {
 }
 
 /**
- * What ended a ramp. The server's own failures: `latency` (p99 over the limit), `backlog` (a growing
- * one) and `losses` (lost messages or disconnects). The rest say nothing of the server: its last
- * step held, the harness could not connect or pair (often the open-files limit), the generator
- * saturated, no window ran, or the run threw.
+ * What ended a ramp. The server's own failures are in SERVER_STOPS; the rest say nothing of the
+ * server: its last step held, the harness could not connect (often the open-files limit), the
+ * generator saturated, no window ran, or the run threw.
  */
 export type StopKind = 'last step' | 'connections failed' | 'pairings failed' | 'no traffic' | 'generator saturated' | 'latency' | 'backlog' | 'losses' | 'error';
+
+/**
+ * The server's own stops: p99 over the limit, a growing backlog, lost messages or disconnects, and
+ * failed or timed-out pairings (the server did not pair in time).
+ */
+export const SERVER_STOPS: ReadonlySet<StopKind> = new Set<StopKind>(['latency', 'backlog', 'losses', 'pairings failed']);
 
 interface Stop {
   kind: StopKind;

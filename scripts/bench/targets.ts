@@ -10,7 +10,7 @@
  * Where the relay itself misses a latency target in a round, ours can meet it there but not miss
  * it: the machine, not our server, sets that tail.
  */
-import { RAMP_STEPS, type ConcurrencyResult, type StopKind } from './concurrency';
+import { RAMP_STEPS, SERVER_STOPS, type ConcurrencyResult } from './concurrency';
 import type { Round } from './report';
 import { pairingAt, rttAt, type ArmResult } from './run-arm';
 import { trafficPasses } from './session';
@@ -193,12 +193,6 @@ export function targetRows(rounds: Round[], concurrency: ConcurrencyResult[]): T
   }
   return rows.filter((r): r is TargetRow => r !== null);
 }
-
-/**
- * Stops that are the server's own: failed or timed-out pairings among them, as the server did not
- * pair in time. The others say nothing of it (concurrency.ts, `StopKind`).
- */
-const SERVER_STOPS: ReadonlySet<StopKind> = new Set<StopKind>(['latency', 'backlog', 'losses', 'pairings failed']);
 
 /**
  * 20,000 conversations held, or the machine's limit with its reason:
