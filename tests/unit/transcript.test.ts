@@ -1,3 +1,4 @@
+import * as retained from '../../server/store/memory/retained';
 import { Transcript, hashId } from '../../server/store/memory/transcript';
 import { buildDomain } from '../support/domain-harness';
 
@@ -70,9 +71,9 @@ describe('in-process transcript (off the heap)', () => {
 
   it('wipes: nothing left to read or match, and the bytes it held are zeros', () => {
     const allocated: Buffer[] = [];
-    const allocUnsafe = Buffer.allocUnsafe.bind(Buffer);
-    const spy = jest.spyOn(Buffer, 'allocUnsafe').mockImplementation((size: number) => {
-      const b = allocUnsafe(size);
+    const original = retained.retainedBuffer;
+    const spy = jest.spyOn(retained, 'retainedBuffer').mockImplementation((size: number) => {
+      const b = original(size);
       allocated.push(b);
       return b;
     });

@@ -6,8 +6,10 @@
  * each conversation's table was a heap object reallocated as it grew; under load every table
  * outlived scavenges and was promoted, about a fifth of what the in-process server sent to the old
  * generation a message (docs/benchmarks.md, ninth session). A typed array's contents are nothing
- * for the collector to trace or copy.
+ * for the collector to trace or copy, and it is left out of V8's external-memory accounting
+ * (retained.ts).
  */
+import { retainedInt32Array } from './retained';
 
 /** Keys are what hashId gives: 30-bit non-negative integers. A slot stores key + 1, so 0 is empty. */
 export const MAX_KEY = 0x3fffffff;
@@ -16,7 +18,7 @@ const FIRST_CAPACITY = 16;
 
 export class IdIndex {
   /** Pairs [key + 1, value]; a pair's index is its slot. */
-  private slots = new Int32Array(2 * FIRST_CAPACITY);
+  private slots = retainedInt32Array(2 * FIRST_CAPACITY);
   private count = 0;
 
   get size(): number {
@@ -45,7 +47,7 @@ export class IdIndex {
   }
 
   clear(): void {
-    this.slots = new Int32Array(2 * FIRST_CAPACITY);
+    this.slots = retainedInt32Array(2 * FIRST_CAPACITY);
     this.count = 0;
   }
 
@@ -59,7 +61,7 @@ export class IdIndex {
 
   private grow(): void {
     const old = this.slots;
-    const slots = new Int32Array(old.length * 2);
+    const slots = retainedInt32Array(old.length * 2);
     for (let i = 0; i < old.length; i += 2) {
       if (old[i] === 0) continue;
       const slot = this.find(slots, old[i] - 1);

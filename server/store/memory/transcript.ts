@@ -7,6 +7,8 @@
  * clientMsgId string per map entry were two objects a message: after a few hundred thousand
  * messages the in-process server's p99 passed 50 ms with its CPU half idle (docs/benchmarks.md).
  * Buffer contents, small-integer arrays and typed-array tables (IdIndex) are nothing for it to trace.
+ * The chunks and tables are also left out of V8's external-memory accounting (see retained.ts): their
+ * growth would otherwise start full collections that cannot free them.
  *
  * The chunks grow from 512 bytes to 16 KiB and are never copied: a growing buffer copied its whole
  * content on each doubling, and since the conversations of a busy node grow together, those copies
@@ -20,6 +22,7 @@
  */
 import type { Message } from '../../../shared/protocol';
 import { IdIndex, MAX_KEY } from './id-index';
+import { retainedBuffer } from './retained';
 
 type Stored = Omit<Message, 'conversationId' | 'seq'>;
 type Sender = Extract<Message['from'], 'visitor' | 'listener'>;
@@ -130,7 +133,7 @@ export class Transcript {
     const last = this.chunks.length - 1;
     const previous = this.chunks[last];
     const size = Math.max(bytes, previous ? Math.min(previous.length * 2, MAX_CHUNK_BYTES) : FIRST_CHUNK_BYTES);
-    const chunk = Buffer.allocUnsafe(size);
+    const chunk = retainedBuffer(size);
     this.starts.push(previous ? this.starts[last] + previous.length : 0);
     this.chunks.push(chunk);
     this.used = 0;
