@@ -46,12 +46,14 @@ import type { HeapSampled } from './types';
 
 const LABELS: Record<ArmKind, string> = { baseline: 'baseline', memory: 'ours-memory', redis: 'ours-redis' };
 
+/** Each command's calls a unit, with Redis's own time a unit in brackets (a script's time includes
+ * the commands it runs, which are also counted under their own names). */
 function perMessage(before: Record<string, CommandStat>, after: Record<string, CommandStat>, n: number): string {
   return Object.entries(after)
-    .map(([cmd, a]) => [cmd, (a.calls - (before[cmd]?.calls ?? 0)) / n] as const)
-    .filter(([, v]) => v > 0.001)
-    .sort((a, b) => b[1] - a[1])
-    .map(([cmd, v]) => `${cmd} ${v.toFixed(2)}`)
+    .map(([cmd, a]) => ({ cmd, calls: (a.calls - (before[cmd]?.calls ?? 0)) / n, us: (a.usec - (before[cmd]?.usec ?? 0)) / n }))
+    .filter(({ calls }) => calls > 0.001)
+    .sort((a, b) => b.calls - a.calls)
+    .map(({ cmd, calls, us }) => `${cmd} ${calls.toFixed(2)} (${us.toFixed(2)} µs)`)
     .join(', ');
 }
 
