@@ -110,6 +110,14 @@ export interface ProcCounters {
   mainThread: number;
   readCalls: number;
   writeCalls: number;
+  /** Bytes those calls read and wrote (sockets included). */
+  readBytes: number;
+  writeBytes: number;
+  /** Page faults served without I/O (first touches of fresh memory, among others): kernel time. */
+  minorFaults: number;
+  /** The main thread's context switches: it waited (voluntary) or was preempted (involuntary). */
+  voluntarySwitches: number;
+  involuntarySwitches: number;
 }
 
 /** The process's counters so far; null when unknown (no such process, or no /proc). */
@@ -119,12 +127,20 @@ export async function procCounters(pid: number | undefined): Promise<ProcCounter
     const fields = statFields(await readFile(`/proc/${pid}/stat`, 'utf8'));
     const main = statFields(await readFile(`/proc/${pid}/task/${pid}/stat`, 'utf8'));
     const io = Object.fromEntries((await readFile(`/proc/${pid}/io`, 'utf8')).trim().split('\n').map((l) => l.split(': ')));
+    const status = await readFile(`/proc/${pid}/task/${pid}/status`, 'utf8');
+    const count = (name: string) => Number(new RegExp(`^${name}:\\s*(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
     return {
       user: Number(fields[11]) / 100,
       system: Number(fields[12]) / 100,
       mainThread: (Number(main[11]) + Number(main[12])) / 100,
       readCalls: Number(io.syscr),
       writeCalls: Number(io.syscw),
+      readBytes: Number(io.rchar),
+      writeBytes: Number(io.wchar),
+      // Field 10 of /proc/PID/stat (minflt), for the whole process.
+      minorFaults: Number(fields[7]),
+      voluntarySwitches: count('voluntary_ctxt_switches'),
+      involuntarySwitches: count('nonvoluntary_ctxt_switches'),
     };
   } catch {
     return null;

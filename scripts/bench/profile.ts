@@ -214,10 +214,13 @@ async function messageLines(s: Session, o: ProfileOptions, label: string, figure
 function procLine(a: ProcCounters, b: ProcCounters, messages: number, unit = 'message'): string {
   const us = (s: number) => ((s * 1e6) / messages).toFixed(1);
   const calls = (n: number) => (n / messages).toFixed(2);
+  const bytes = (n: number) => (n / messages).toFixed(0);
   return (
     `server a ${unit} (window and drain): user ${us(b.user - a.user)} µs, kernel ${us(b.system - a.system)} µs, ` +
     `main thread ${us(b.mainThread - a.mainThread)} µs, other threads ${us(b.user + b.system - b.mainThread - (a.user + a.system - a.mainThread))} µs, ` +
-    `read calls ${calls(b.readCalls - a.readCalls)}, write calls ${calls(b.writeCalls - a.writeCalls)}`
+    `read calls ${calls(b.readCalls - a.readCalls)} (${bytes(b.readBytes - a.readBytes)} bytes), write calls ${calls(b.writeCalls - a.writeCalls)} (${bytes(b.writeBytes - a.writeBytes)} bytes), ` +
+    `minor page faults ${calls(b.minorFaults - a.minorFaults)}, main thread switches ${calls(b.voluntarySwitches - a.voluntarySwitches)} waiting and ` +
+    `${calls(b.involuntarySwitches - a.involuntarySwitches)} preempted`
   );
 }
 
