@@ -22,7 +22,7 @@ function measure(forceGc: boolean): MemoryFigures {
     globalThis.gc();
   }
   const m = process.memoryUsage();
-  return { heapUsed: m.heapUsed, heapTotal: m.heapTotal, rss: m.rss, external: m.external };
+  return { heapUsed: m.heapUsed, heapTotal: m.heapTotal, rss: m.rss, external: m.external, arrayBuffers: m.arrayBuffers };
 }
 
 let inspector: Session | undefined;

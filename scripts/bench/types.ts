@@ -117,6 +117,8 @@ export interface MemoryFigures {
   heapTotal: number;
   rss: number;
   external: number;
+  /** ArrayBuffers and SharedArrayBuffers (the in-process transcripts), which `external` leaves out of the second. */
+  arrayBuffers: number;
 }
 
 export type ServerReply =

@@ -13,7 +13,7 @@ import { retainedInt32Array } from './retained';
 
 /** Keys are what hashId gives: 30-bit non-negative integers. A slot stores key + 1, so 0 is empty. */
 export const MAX_KEY = 0x3fffffff;
-/** Slots of a new table: 16 pairs are 128 bytes, above the 64 bytes V8 keeps on its heap. */
+/** Slots of a new table: 16 pairs, 128 bytes. */
 const FIRST_CAPACITY = 16;
 
 export class IdIndex {

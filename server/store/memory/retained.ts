@@ -12,6 +12,11 @@
  * V8 leaves shared backing stores out of its per-isolate accounting (`PerIsolateAccountingLength`
  * is 0 for them); `tests/unit/retained.test.ts` fails if a later V8 counts them. If one does, the
  * store works as before, with more full collections. Nothing here is ever shared with another thread.
+ *
+ * When a conversation is purged its bytes are zeroed at once (`Transcript.wipe`); the memory itself
+ * goes back at the next full collection, as the heap objects holding it do, and the purge no longer
+ * brings that collection forward. The heap's own growth brought one every 30 s or more under the
+ * benchmark's load; a quieter node has them less often, and V8 also runs one when it goes idle.
  */
 
 /** A zero-filled Buffer of `size` bytes outside V8's external-memory accounting. */
