@@ -55,12 +55,13 @@ export class GeneratorSet {
    * Forks `count` generators (at most one per language) aimed at `url`, with `nodeFlags`: the
    * servers' own (`npm start`), so the process that times every message collects its garbage as
    * they do. With V8's defaults it scavenged twice as often, and its pauses reached every arm's
-   * p99 alike (docs/benchmarks.md, tenth session).
+   * p99 alike (docs/benchmarks.md, tenth session). `--expose-gc` lets each collect its garbage
+   * before a traffic window (load-client.ts).
    */
   static async start(entry: string, count: number, url: string, origin: string, nodeFlags: string[]): Promise<GeneratorSet> {
     if (count < 1 || count > LANGUAGES.length) throw new Error(`generators must be 1..${LANGUAGES.length}`);
     const gens = Array.from({ length: count }, () => {
-      const child = fork(entry, [], { serialization: 'advanced', execArgv: ['--max-old-space-size=4096', ...nodeFlags], stdio: 'inherit' });
+      const child = fork(entry, [], { serialization: 'advanced', execArgv: ['--max-old-space-size=4096', '--expose-gc', ...nodeFlags], stdio: 'inherit' });
       return new Generator(track(child));
     });
     const set = new GeneratorSet(gens);
