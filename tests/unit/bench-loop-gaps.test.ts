@@ -1,6 +1,5 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { LoopGaps, loopFloor, loopLine, windowStallsLine, type LoopStalls } from '../../scripts/bench/loop-gaps';
+import { fullGc } from '../support/full-gc';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -28,11 +27,6 @@ function burnCpu(ms: number): void {
   }
 }
 
-/** A full collection on demand, without starting jest with --expose-gc. */
-function fullGc(): void {
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
-}
 
 describe('loop gaps', () => {
   it('records a stall of the event loop, and nothing after stop()', async () => {

@@ -1,18 +1,13 @@
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { getHeapStatistics } from 'node:v8';
 import { IdIndex } from '../../server/store/memory/id-index';
 import { retainedBuffer, retainedInt32Array } from '../../server/store/memory/retained';
 import { Transcript } from '../../server/store/memory/transcript';
+import { fullGc } from '../support/full-gc';
 
 /** V8's count of external memory: what, growing since the last full collection, starts the next. */
 const external = (): number => getHeapStatistics().external_memory;
 const MB = 1 << 20;
 
-/** A full collection on demand, without starting jest with --expose-gc. */
-function fullGc(): void {
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
-}
 
 /**
  * How much V8's external memory grew while `grow` ran; what it returns is kept alive until then.
