@@ -63,6 +63,41 @@ describe('script error mapping', () => {
   });
 });
 
+describe('script calls', () => {
+  /** Calls of EVAL and of EVALSHA the server has counted so far. */
+  async function evalCalls(): Promise<{ eval: number; evalsha: number }> {
+    const stats = await raw.info('commandstats');
+    const calls = (cmd: string) => Number(new RegExp(`^cmdstat_${cmd}:calls=(\\d+)`, 'm').exec(stats)?.[1] ?? 0);
+    return { eval: calls('eval'), evalsha: calls('evalsha') };
+  }
+
+  test('EVAL on first use, EVALSHA after, EVAL again once Redis forgot the script; arguments never copied through Array#flat', async () => {
+    const scripts = new Scripts(raw);
+    await raw.zadd(store.keys.timers, t0 - 1, 'due-1', t0 - 1, 'due-2');
+    // Numbers are sent as their decimal text, as ioredis would.
+    const claim = () => scripts.run('claimDueTimers', [store.keys.timers], [t0, 1, t0 + 1000]);
+    let before = await evalCalls();
+    const flat = jest.spyOn(Array.prototype, 'flat');
+    let flattened: unknown[];
+    try {
+      expect(await claim()).toEqual(['due-1']);
+      expect(await claim()).toEqual(['due-2']);
+    } finally {
+      flattened = flat.mock.contexts.filter((list) => Array.isArray(list) && list.length > 0);
+      flat.mockRestore();
+    }
+    // ioredis's own script function copies its whole argument list with flat(), element by element.
+    expect(flattened).toEqual([]);
+    expect(await evalCalls()).toEqual({ eval: before.eval + 1, evalsha: before.evalsha + 1 });
+
+    await raw.script('FLUSH');
+    before = await evalCalls();
+    expect(await claim()).toEqual([]);
+    const after = await evalCalls();
+    expect(after.eval).toBe(before.eval + 1);
+  });
+});
+
 describe('key layout', () => {
   test('every key the store writes starts with its prefix', async () => {
     await activeChat('c1', 'l1');
@@ -233,6 +268,18 @@ describe('appendMessage script', () => {
     expect(damaged.status).toBe('rejected');
     expect(damaged.status === 'rejected' && damaged.reason).not.toBeInstanceOf(AppError);
     expect(fine).toMatchObject({ status: 'fulfilled', value: { duplicate: false, message: { seq: 1 } } });
+  });
+
+  test('a message whose stream write fails is not taken for stored: its retry stores it', async () => {
+    await start({ conversationId: 'c1', visitorId: 'v1' });
+    const send = () => store.appendMessage({ conversationId: 'c1', from: 'visitor', senderId: 'v1', text: 'kept words', clientMsgId: 'msg-retry', now: t0 });
+    await raw.set(store.keys.messages('c1'), 'not a stream'); // damaged: XADD on it fails with WRONGTYPE
+    await expect(send()).rejects.not.toBeInstanceOf(AppError);
+    expect(await raw.hgetall(store.keys.dedup('c1'))).toEqual({});
+    expect(await raw.hget(store.keys.conversation('c1'), 'lastSeq')).toBe('0');
+    await raw.del(store.keys.messages('c1'));
+    expect(await send()).toMatchObject({ duplicate: false, message: { seq: 1, text: 'kept words' } });
+    expect((await store.readMessages('c1', 0)).map((m) => m.text)).toEqual(['kept words']);
   });
 
   test('a failed batch call fails each of its messages, and the next turn works again', async () => {
