@@ -153,8 +153,9 @@ export class Scripts {
    * Sends the script as ioredis's own command would (EVAL on a connection's first use, EVALSHA
    * after, EVAL again after NOSCRIPT), with the argument list built here. The command ioredis's
    * script function builds copies its arguments with `Array.prototype.flat`, which V8 runs
-   * element by element on its slow path: 1.6-2 µs a message of the append batch's eight arguments,
-   * on a machine where the whole server costs about 100 µs a message (docs/benchmarks.md).
+   * element by element on its slow path (about 200 ns an element): with the append batch's eight
+   * arguments a message, ioredis's own CPU went from 8.8-9.3 to 5.4-5.7 µs a message
+   * (docs/benchmarks.md, findings of the nineteenth session).
    */
   private call(name: ScriptName, keys: string[], args: (string | number)[]): Promise<unknown> {
     const defined = this.defined.get(name);

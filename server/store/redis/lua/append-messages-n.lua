@@ -20,38 +20,19 @@
   { 0, seq, visitor id, listener id or '' } for a new message (its text and time are the caller's),
   { 1, seq, visitor id, listener id or '', text, at } for a repeated clientMsgId (the original's),
   { -1, code } for a refusal: not_found, not_chatting (visitor), not_yours (listener),
-  { -2 } when a command failed while storing it (what it wrote before the failure stays, except a
-  dedup claim whose XADD failed: that is taken back, so the message is not stored and a retry stores it).
+  { -2 } when a command failed while storing it (what it wrote before the failure stays).
 ]]
 local function append(k, a)
   local from, senderId, text, clientMsgId, at = ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5]
-  local conv = redis.call('HMGET', KEYS[k + 1], 'state', 'visitorId', 'listenerId', 'lastSeq')
+  local conv = redis.call('HMGET', KEYS[k + 1], 'state', 'visitorId', 'listenerId')
   local state, visitorId, listenerId = conv[1], conv[2], conv[3] or ''
   if not state then return { -1, 'not_found' } end
   local fromVisitor = from == 'visitor'
   if fromVisitor and visitorId ~= senderId then return { -1, 'not_chatting' } end
   if not fromVisitor and listenerId ~= senderId then return { -1, 'not_yours' } end
 
-  -- The common case costs four commands: the dedup entry is claimed with HSETNX under the next seq,
-  -- so a new clientMsgId needs no HGET first (each redis.call costs Redis more than the command).
-  local dedupField = from .. ':' .. clientMsgId
-  local open
-  if fromVisitor then open = state == 'queued' or state == 'active' else open = state == 'active' end
-  if open then
-    local seq = (tonumber(conv[4]) or 0) + 1
-    if redis.call('HSETNX', KEYS[k + 3], dedupField, seq) == 1 then
-      local added = redis.pcall('XADD', KEYS[k + 2], '0-' .. seq, 'from', from, 'text', text, 'at', at, 'cmid', clientMsgId)
-      if type(added) == 'table' and added.err then
-        -- Not stored: the claim goes too, so a retry stores the message instead of answering an empty original.
-        redis.call('HDEL', KEYS[k + 3], dedupField)
-        return { -2 }
-      end
-      redis.call('HSET', KEYS[k + 1], 'lastSeq', seq)
-      return { 0, seq, visitorId, listenerId }
-    end
-  end
-
   -- A retry answers the original even when the state moved on since, so no send is lost or doubled.
+  local dedupField = from .. ':' .. clientMsgId
   local known = redis.call('HGET', KEYS[k + 3], dedupField)
   if known then
     local storedText, storedAt = '', ''
@@ -64,8 +45,14 @@ local function append(k, a)
     end
     return { 1, tonumber(known), visitorId, listenerId, storedText, storedAt }
   end
-  if fromVisitor then return { -1, 'not_chatting' } end
-  return { -1, 'not_yours' }
+
+  if fromVisitor and state ~= 'queued' and state ~= 'active' then return { -1, 'not_chatting' } end
+  if not fromVisitor and state ~= 'active' then return { -1, 'not_yours' } end
+
+  local seq = redis.call('HINCRBY', KEYS[k + 1], 'lastSeq', 1)
+  redis.call('XADD', KEYS[k + 2], '0-' .. seq, 'from', from, 'text', text, 'at', at, 'cmid', clientMsgId)
+  redis.call('HSET', KEYS[k + 3], dedupField, seq)
+  return { 0, seq, visitorId, listenerId }
 end
 
 -- A command error inside one message (a damaged key, out of memory) fails that message alone:
