@@ -27,7 +27,6 @@ function burnCpu(ms: number): void {
   }
 }
 
-
 describe('loop gaps', () => {
   it('records a stall of the event loop, and nothing after stop()', async () => {
     const loop = new LoopGaps();

@@ -8,7 +8,6 @@ import { fullGc } from '../support/full-gc';
 const external = (): number => getHeapStatistics().external_memory;
 const MB = 1 << 20;
 
-
 /**
  * How much V8's external memory grew while `grow` ran; what it returns is kept alive until then.
  * The count is net of what collections free meanwhile, so the garbage of earlier tests goes first.

@@ -118,7 +118,7 @@ export function readScriptFiles(dir: string = resolveLuaDir()): ScriptFile[] {
 export class Scripts {
   /** Key count per script; null for scripts taking a variable number of keys. */
   private readonly keyCounts = new Map<ScriptName, number | null>();
-  /** ioredis's own script objects, when they have the shape `call` relies on. */
+  /** ioredis's own script objects, when they have the shape `send` relies on. */
   private readonly defined = new Map<ScriptName, DefinedScript>();
 
   constructor(
@@ -142,8 +142,11 @@ export class Scripts {
     if (expected !== null && expected !== keys.length) {
       throw new Error(`Script ${name} takes ${expected} keys, got ${keys.length}`);
     }
+    const defined = this.defined.get(name);
+    // Variadic scripts are defined without numberOfKeys, so ioredis expects the count first.
+    const head = expected === null ? [keys.length] : [];
     try {
-      return await this.call(name, keys, args);
+      return await (defined ? this.send(defined, keys, args) : this.client[name](...head, ...keys, ...args));
     } catch (err) {
       throw toStoreError(err);
     }
@@ -157,26 +160,23 @@ export class Scripts {
    * arguments a message, ioredis's own CPU went from 8.8-9.3 to 5.4-5.7 µs a message
    * (docs/benchmarks.md, findings of the nineteenth session).
    */
-  private call(name: ScriptName, keys: string[], args: (string | number)[]): Promise<unknown> {
-    const defined = this.defined.get(name);
-    // Variadic scripts are defined without numberOfKeys, so ioredis expects the count first.
-    if (!defined) return this.client[name](...(this.keyCounts.get(name) === null ? [keys.length] : []), ...keys, ...args);
+  private send(defined: DefinedScript, keys: string[], args: (string | number)[]): Promise<unknown> {
     const argv: string[] = [defined.sha, String(keys.length), ...keys];
     for (const arg of args) argv.push(typeof arg === 'string' ? arg : String(arg));
-    const send = () => {
+    const sendOnce = () => {
       const command = new defined.Command('evalsha', [], { replyEncoding: 'utf8' });
       // Its own copy: the command puts the script's text in place of the sha when it sends EVAL.
       command.args = argv.slice();
       return this.client.sendCommand(command) as Promise<unknown>;
     };
-    return send().catch((err: unknown) => {
-      if (err instanceof Error && err.message.includes('NOSCRIPT')) return send();
+    return sendOnce().catch((err: unknown) => {
+      if (err instanceof Error && err.message.includes('NOSCRIPT')) return sendOnce();
       throw err;
     });
   }
 }
 
-/** What `call` needs of ioredis's Script (an internal: tests/unit/redis-store-scripts.test.ts checks it is used). */
+/** What `send` needs of ioredis's Script (an internal: tests/unit/redis-store-scripts.test.ts checks it is used). */
 interface DefinedScript {
   sha: string;
   Command: new (name: string, args: string[], options: { replyEncoding: BufferEncoding }) => Command;
