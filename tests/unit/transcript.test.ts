@@ -1,5 +1,5 @@
 import * as retained from '../../server/store/memory/retained';
-import { Transcript, hashId } from '../../server/store/memory/transcript';
+import { Transcript, decodeStored, encodeStored, hashId } from '../../server/store/memory/transcript';
 import { buildDomain } from '../support/domain-harness';
 
 const at = '2026-11-29T20:00:00.000Z';
@@ -99,6 +99,36 @@ describe('in-process transcript (off the heap)', () => {
     expect(t.length).toBe(0);
     expect(t.slice(0)).toEqual([]);
     expect(t.sentBy('visitor', 'a')).toBeUndefined();
+  });
+});
+
+describe('a stored message as one string', () => {
+  const cases = [
+    { from: 'visitor', text: 'hello', at, clientMsgId: 'g0m0000001a' },
+    { from: 'listener', text: 'j{"not":"json"} \u0018\u0000 ça 😀', at, clientMsgId: 'L_-9' },
+    { from: 'system', text: 'ended', at, code: 'ended' },
+    { from: 'visitor', text: 'no id at all', at },
+    { from: 'visitor', text: '', at: '+275760-09-13T00:00:00.000Z', clientMsgId: 'x'.repeat(64) },
+  ] as const;
+
+  it.each(cases)('is compact for what UTF-8 carries, and reads back the same: %j', (fields) => {
+    const record = encodeStored(fields);
+    expect(record[0]).not.toBe('j');
+    expect(decodeStored(Buffer.from(record, 'utf8').toString('utf8'))).toEqual(fields);
+  });
+
+  it('keeps JSON for what the compact form cannot carry, and reads it back the same', () => {
+    const lone = { from: 'visitor', text: 'half \ud83d of an emoji', at, clientMsgId: 'abcdefgh' } as const;
+    const both = { from: 'system', text: 'odd', at, clientMsgId: 'abcdefgh', code: 'assigned' } as const;
+    for (const fields of [lone, both]) {
+      const record = encodeStored(fields);
+      expect(record[0]).toBe('j');
+      expect(decodeStored(Buffer.from(record, 'utf8').toString('utf8'))).toEqual(fields);
+    }
+  });
+
+  it('refuses what it did not write', () => {
+    for (const junk of ['', 'x', 'vq\u0001\u0000a', 'vi\u0040\u0000short', 'j{']) expect(() => decodeStored(junk)).toThrow();
   });
 });
 
