@@ -1,5 +1,5 @@
 /**
- * A conversation's messages, kept off the JavaScript heap: byte chunks of the messages' JSON, their
+ * A conversation's messages, kept off the JavaScript heap: byte chunks of the messages' records, their
  * end offsets, and per sender a table (IdIndex) from a 30-bit hash of each clientMsgId to its seq.
  *
  * A single node holds every open transcript, and the garbage collector's work grows with the
@@ -63,7 +63,7 @@ export function encodeStored(fields: Stored): string {
   return FROM_TAGS[from] + kind + String.fromCharCode(at.length, id.length) + at + id + text;
 }
 
-/** The message `encodeStored` wrote; throws on anything else (without quoting it). */
+/** The message `encodeStored` wrote; throws on anything else (a JSON error may quote it: callers must not pass it on). */
 export function decodeStored(record: string): Stored {
   if (record[0] === 'j') return JSON.parse(record.slice(1)) as Stored;
   const from = FROM_OF_TAG[record[0]];
@@ -97,7 +97,7 @@ export class Transcript {
   /** Bytes used in the last chunk. */
   private used = 0;
   /**
-   * ends[n - 1]: the offset where the JSON of the message with seq n ends. It starts where seq n - 1
+   * ends[n - 1]: the offset where the record of the message with seq n ends. It starts where seq n - 1
    * ends, or where its chunk starts when it opened a new one.
    */
   private readonly ends: number[] = [];
