@@ -63,14 +63,18 @@ export function encodeStored(fields: Stored): string {
   return FROM_TAGS[from] + kind + String.fromCharCode(at.length, id.length) + at + id + text;
 }
 
-/** The message `encodeStored` wrote; throws on anything else (a JSON error may quote it: callers must not pass it on). */
+/**
+ * The message `encodeStored` wrote; throws on anything else. A JSON error may quote the record:
+ * callers must not pass it on.
+ */
 export function decodeStored(record: string): Stored {
   if (record[0] === 'j') return JSON.parse(record.slice(1)) as Stored;
   const from = FROM_OF_TAG[record[0]];
   const kind = record[1];
   const idStart = 4 + record.charCodeAt(2);
   const textStart = idStart + record.charCodeAt(3);
-  if (from === undefined || (kind !== 'i' && kind !== 'c' && kind !== 'n') || textStart > record.length) throw new Error('unreadable');
+  const known = from !== undefined && (kind === 'i' || kind === 'c' || kind === 'n');
+  if (!known || textStart > record.length) throw new Error('unreadable');
   const stored: Stored = { from, text: record.slice(textStart), at: record.slice(4, idStart) };
   if (kind === 'i') stored.clientMsgId = record.slice(idStart, textStart);
   else if (kind === 'c') stored.code = record.slice(idStart, textStart) as SystemCode;

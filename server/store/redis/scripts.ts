@@ -143,10 +143,10 @@ export class Scripts {
       throw new Error(`Script ${name} takes ${expected} keys, got ${keys.length}`);
     }
     const defined = this.defined.get(name);
-    // Variadic scripts are defined without numberOfKeys, so ioredis expects the count first.
-    const head = expected === null ? [keys.length] : [];
     try {
-      return await (defined ? this.send(defined, keys, args) : this.client[name](...head, ...keys, ...args));
+      if (defined) return await this.send(defined, keys, args);
+      // Variadic scripts are defined without numberOfKeys, so ioredis expects the count first.
+      return await this.client[name](...(expected === null ? [keys.length] : []), ...keys, ...args);
     } catch (err) {
       throw toStoreError(err);
     }
